@@ -1,0 +1,55 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+  name: "tighten",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "tighten", targets: ["tighten"]),
+    .library(name: "TightenCore", targets: ["TightenCore"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    // zlib, through the system's headers and pkg-config.
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+    ),
+
+    // Everything that reads, maps and reports: the library the tests exercise.
+    .target(
+      name: "TightenCore",
+      dependencies: ["CZlib"],
+      swiftSettings: strict
+    ),
+
+    // The command line: parses arguments, prints, nothing else.
+    .executableTarget(
+      name: "tighten",
+      dependencies: [
+        "TightenCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict
+    ),
+
+    // Tests: units and real samples, then the built binary end to end.
+    .testTarget(
+      name: "TightenCoreTests",
+      dependencies: ["TightenCore"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "tightenTests",
+      dependencies: ["tighten"],
+      swiftSettings: strict
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

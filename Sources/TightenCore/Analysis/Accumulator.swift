@@ -1,0 +1,220 @@
+/// Why a record that was read does not count.
+public enum Exclusion: String, Sendable, CaseIterable, Codable {
+  /// `eventType` `AwsServiceEvent`: AWS acting on its own, no principal's permission.
+  case awsServiceEvent
+  /// Made by an AWS service principal (`userIdentity.type` `AWSService`).
+  case awsServicePrincipal
+  /// `AwsConsoleSignIn`: signing in needs no IAM permission.
+  case consoleSignIn
+  /// CloudTrail Insights events, which describe activity rather than make calls.
+  case insight
+  /// Calls that need no permission at all (`sts:GetCallerIdentity`).
+  case noPermissionNeeded
+  /// Left out by `--principal`.
+  case principal
+  /// Left out by `--since`/`--until` (or without a time while they are set).
+  case time
+  /// Left out by `--region`.
+  case region
+  /// Left out by `--account`.
+  case account
+}
+
+/// Per-worker tally of the events of the files it reads. Strings are
+/// interned, so the hot path hashes bytes and compares integers; keys become
+/// strings once, when the workers' tallies are merged.
+final class Accumulator {
+  let filter: TrailFilter
+  let mapper: PermissionMapper
+  let names = Interner()
+
+  var total = 0
+  var counted = 0
+  var excluded: [Exclusion: Int] = [:]
+  var principalEvents: [Int32: Int] = [:]
+  var usage: [UsageKey: UsageStats] = [:]
+  var contexts: [ContextKey: Int32] = [:]
+  var contextList: [ContextKey] = []
+  var unmapped: [PairKey: Int] = [:]
+  var dataEventSources = Set<Int32>()
+
+  private var callerCache: [Int64: Bool] = [:]
+  private var regionCache: [Int32: Bool] = [:]
+  private var accountCache: [Int32: Bool] = [:]
+  private var mappingCache: [PairKey: MappedCall] = [:]
+  private var scratch = ResourceBuffer()
+
+  struct UsageKey: Hashable {
+    var action: Int32
+    var resource: Int32
+    var context: Int32
+  }
+
+  struct ContextKey: Hashable {
+    var principal: Int32
+    var session: Int32
+    var account: Int32
+    var region: Int32
+    var sourceIP: Int32
+    var invokedBy: Int32
+    var passedTo: Int32
+    var mfa: Int8
+  }
+
+  struct PairKey: Hashable {
+    var source: Int32
+    var name: Int32
+  }
+
+  init(filter: TrailFilter, mapper: PermissionMapper) {
+    self.filter = filter
+    self.mapper = mapper
+  }
+
+  private static let empty: Int32 = -1
+
+  @inline(__always) private func id(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    bytes.count == 0 ? Self.empty : names.intern(bytes)
+  }
+
+  func string(_ id: Int32) -> String { id < 0 ? "" : names.string(id) }
+
+  func add(_ e: borrowing EventView) {
+    total += 1
+    let eventType = e.bytes(e.eventType)
+    if eventType.count > 0 {
+      if equals(eventType, "AwsServiceEvent") { return exclude(.awsServiceEvent) }
+      if equals(eventType, "AwsConsoleSignIn") { return exclude(.consoleSignIn) }
+      if equals(eventType, "AwsCloudTrailInsight") { return exclude(.insight) }
+    }
+    let identityType = e.bytes(e.identityType)
+    if equals(identityType, "AWSService") { return exclude(.awsServicePrincipal) }
+
+    // Who: the role behind a session, else the identity itself.
+    let isSession = e.issuerArn.isPresent && (equals(identityType, "AssumedRole") || identityType.count == 0)
+    let principalBytes =
+      isSession
+      ? e.bytes(e.issuerArn)
+      : e.identityArn.isPresent ? e.bytes(e.identityArn) : e.bytes(e.identityPrincipalId)
+    let principal = id(principalBytes)
+    let session = isSession ? id(e.bytes(e.identityArn)) : Self.empty
+    var accountField = e.recipientAccountId
+    if !accountField.isPresent { accountField = e.identityAccountId }
+    let account = id(e.bytes(accountField))
+
+    if !filter.principals.isEmpty {
+      let key = Int64(principal) << 32 | Int64(UInt32(bitPattern: session))
+      let keep: Bool
+      if let cached = callerCache[key] {
+        keep = cached
+      } else {
+        keep = filter.matchesPrincipal(caller(e, isSession: isSession, principal: principal, session: session))
+        callerCache[key] = keep
+      }
+      if !keep { return exclude(.principal) }
+    }
+    let time = Timestamp.parse(e.bytes(e.eventTime))
+    if filter.since != nil || filter.until != nil {
+      guard let time else { return exclude(.time) }
+      if let since = filter.since, time < since { return exclude(.time) }
+      if let until = filter.until, time > until { return exclude(.time) }
+    }
+    let region = id(e.bytes(e.awsRegion))
+    if !filter.regions.isEmpty {
+      if let keep = regionCache[region] {
+        if !keep { return exclude(.region) }
+      } else {
+        let keep = filter.regions.contains(string(region))
+        regionCache[region] = keep
+        if !keep { return exclude(.region) }
+      }
+    }
+    if !filter.accounts.isEmpty {
+      if let keep = accountCache[account] {
+        if !keep { return exclude(.account) }
+      } else {
+        let identityAccount = string(id(e.bytes(e.identityAccountId)))
+        let keep = filter.accounts.contains(string(account)) || filter.accounts.contains(identityAccount)
+        accountCache[account] = keep
+        if !keep { return exclude(.account) }
+      }
+    }
+
+    // What: the IAM action(s) the call needed.
+    let pair = PairKey(source: id(e.bytes(e.eventSource)), name: id(e.bytes(e.eventName)))
+    let mapped: MappedCall
+    if let cached = mappingCache[pair] {
+      mapped = cached
+    } else {
+      mapped = mapper.map(eventSource: string(pair.source), eventName: string(pair.name), names: names)
+      mappingCache[pair] = mapped
+    }
+    if mapped.needsNoPermission { return exclude(.noPermissionNeeded) }
+    counted += 1
+    principalEvents[principal, default: 0] += 1
+    if e.eventCategory.isPresent ? equals(e.bytes(e.eventCategory), "Data") : e.managementEvent == false {
+      dataEventSources.insert(pair.source)
+    }
+    if mapped.actions.isEmpty {
+      unmapped[pair, default: 0] += 1
+      return
+    }
+    let denied = mapper.isDenied(e.bytes(e.errorCode))
+    let mfa: Int8 = e.mfaAuthenticated.map { $0 ? 1 : 0 } ?? -1
+    let base = ContextKey(
+      principal: principal, session: session, account: account, region: region,
+      sourceIP: id(e.bytes(e.sourceIPAddress)), invokedBy: id(e.bytes(e.invokedBy)), passedTo: Self.empty,
+      mfa: mfa)
+    let context = contextID(base)
+    for action in mapped.actions {
+      scratch.reset()
+      let resource = names.intern(scratch.star)
+      usage[UsageKey(action: action, resource: resource, context: context), default: UsageStats()]
+        .add(denied: denied, at: time)
+    }
+  }
+
+  private func contextID(_ key: ContextKey) -> Int32 {
+    if let id = contexts[key] { return id }
+    let id = Int32(contextList.count)
+    contexts[key] = id
+    contextList.append(key)
+    return id
+  }
+
+  private func exclude(_ reason: Exclusion) {
+    excluded[reason, default: 0] += 1
+  }
+
+  private func caller(_ e: borrowing EventView, isSession: Bool, principal: Int32, session: Int32) -> Caller {
+    let arn = string(principal)
+    let account = e.string(e.identityAccountId) ?? e.string(e.recipientAccountId) ?? ""
+    let roleName: String? =
+      isSession ? (e.string(e.issuerUserName) ?? arn.split(separator: "/").last.map(String.init)) : nil
+    let isUser = equals(e.bytes(e.identityType), "IAMUser")
+    let userName = isUser ? (e.string(e.identityUserName) ?? arn.split(separator: "/").last.map(String.init)) : nil
+    return Caller(
+      arn: arn, sessionArn: session < 0 ? nil : string(session), account: account, roleName: roleName,
+      userName: userName, isUser: isUser)
+  }
+}
+
+/// Scratch bytes for building a resource ARN without a `String` per event.
+struct ResourceBuffer {
+  var bytes: [UInt8] = []
+  let star: UnsafeBufferPointer<UInt8> = {
+    let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+    p.initialize(to: 0x2A)
+    return UnsafeBufferPointer(start: p, count: 1)
+  }()
+
+  mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+}
+
+@inline(__always)
+func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+  guard bytes.count == literal.utf8CodeUnitCount, let p = bytes.baseAddress else {
+    return bytes.count == 0 && literal.utf8CodeUnitCount == 0
+  }
+  return same(p, bytes.count, literal)
+}

@@ -1,0 +1,293 @@
+import CZlib
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Bounds on what one input may decompress to, so that a decompression bomb
+/// fails with an error instead of exhausting memory or disk time.
+public struct DecompressionLimits: Sendable, Equatable {
+  /// Largest decompressed size of one file, in bytes.
+  public var maxOutputBytes: Int
+  /// Largest ratio of decompressed to compressed bytes.
+  public var maxRatio: Int
+  /// The ratio is only checked once this much has been produced, so that tiny
+  /// files with a high but harmless ratio pass.
+  public var ratioGraceBytes: Int
+
+  public init(maxOutputBytes: Int = 4 << 30, maxRatio: Int = 1000, ratioGraceBytes: Int = 1 << 20) {
+    self.maxOutputBytes = maxOutputBytes
+    self.maxRatio = maxRatio
+    self.ratioGraceBytes = ratioGraceBytes
+  }
+}
+
+/// Reads one input as a stream of bytes: a file, standard input or bytes in
+/// memory, inflating it on the fly when it starts with the gzip magic number.
+///
+/// Memory is fixed: one input buffer and zlib's window, whatever the size of
+/// the file. Concatenated gzip members are read one after the other (they are
+/// valid gzip); zero padding after the last member is ignored; a stream that
+/// ends inside a member is reported as truncated.
+///
+///     let reader = try GzipReader(path: "trail.json.gz")
+///     while case let n = try reader.read(into: buffer), n > 0 { … }
+public final class GzipReader {
+  /// Where the compressed (or plain) bytes come from.
+  enum Source {
+    case file(fd: Int32, owned: Bool)
+    case memory([UInt8], position: Int)
+  }
+
+  public let path: String
+  public let limits: DecompressionLimits
+  /// Whether the input is gzip (else it is passed through as it is).
+  public private(set) var isCompressed = false
+  /// Bytes of input consumed so far (compressed bytes for gzip).
+  public private(set) var bytesIn = 0
+  /// Bytes produced so far (decompressed bytes for gzip).
+  public private(set) var bytesOut = 0
+
+  private var source: Source
+  private let inputCapacity: Int
+  private let input: UnsafeMutablePointer<UInt8>
+  private var inputStart = 0
+  private var inputEnd = 0
+  private var inputEOF = false
+  private var detected = false
+  /// The z_stream lives in allocated storage that never moves: zlib checks its address.
+  private let stream: UnsafeMutablePointer<z_stream>
+  private var streamReady = false
+  private var finished = false
+  private var betweenMembers = false
+
+  /// Opens a file (`-` is standard input).
+  public convenience init(
+    path: String, limits: DecompressionLimits = .init(), chunkSize: Int = 64 << 10
+  ) throws(InputError) {
+    if path == "-" {
+      self.init(source: .file(fd: 0, owned: false), path: path, limits: limits, chunkSize: chunkSize)
+      return
+    }
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      throw InputError(path: path, kind: .unreadable, reason: String(cString: strerror(errno)))
+    }
+    var info = stat()
+    if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+      close(fd)
+      throw InputError(path: path, kind: .unreadable, reason: "is a directory")
+    }
+    self.init(source: .file(fd: fd, owned: true), path: path, limits: limits, chunkSize: chunkSize)
+  }
+
+  /// Reads bytes held in memory, `chunkSize` at a time (tests sweep it from 1 byte up).
+  public convenience init(
+    bytes: [UInt8], path: String = "<memory>", limits: DecompressionLimits = .init(),
+    chunkSize: Int = 64 << 10
+  ) {
+    self.init(source: .memory(bytes, position: 0), path: path, limits: limits, chunkSize: chunkSize)
+  }
+
+  init(source: Source, path: String, limits: DecompressionLimits, chunkSize: Int) {
+    self.source = source
+    self.path = path
+    self.limits = limits
+    self.inputCapacity = max(1, chunkSize)
+    self.input = .allocate(capacity: inputCapacity)
+    self.stream = .allocate(capacity: 1)
+    self.stream.initialize(to: z_stream())
+  }
+
+  deinit {
+    if streamReady { inflateEnd(stream) }
+    stream.deinitialize(count: 1)
+    stream.deallocate()
+    input.deallocate()
+    if case .file(let fd, true) = source { close(fd) }
+  }
+
+  /// Fills `buffer` with the next bytes of the stream.
+  ///
+  /// - Returns: How many bytes were written; 0 only at the end of the stream.
+  /// - Throws: `InputError` when the file cannot be read, the gzip data is
+  ///   corrupt or truncated, or the output passes the limits.
+  public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    guard buffer.count > 0, !finished else { return 0 }
+    if !detected { try detect() }
+    let produced = isCompressed ? try inflate(into: buffer) : try passThrough(into: buffer)
+    bytesOut += produced
+    if produced == 0 { finished = true }
+    return produced
+  }
+
+  // MARK: - Plain input
+
+  private func passThrough(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    if inputStart < inputEnd {
+      let n = min(buffer.count, inputEnd - inputStart)
+      buffer.baseAddress!.copyMemory(from: input + inputStart, byteCount: n)
+      inputStart += n
+      return n
+    }
+    if inputEOF { return 0 }
+    let n = try rawRead(into: buffer.baseAddress!, count: buffer.count)
+    if n == 0 { inputEOF = true }
+    bytesIn += n
+    return n
+  }
+
+  // MARK: - Gzip input
+
+  private func detect() throws(InputError) {
+    detected = true
+    // Read until two bytes are in hand (or the input ends), whatever the chunk size.
+    while inputEnd - inputStart < 2 && !inputEOF { try refillKeeping() }
+    isCompressed = inputEnd - inputStart >= 2 && input[inputStart] == 0x1f && input[inputStart + 1] == 0x8b
+    if !isCompressed {
+      bytesIn += inputEnd - inputStart
+      return
+    }
+    let status = tighten_inflateInit2(stream, 15 + 32)
+    guard status == Z_OK else {
+      throw gzipError(.corrupt, ZlibError(code: status, message: zlibMessage()), "cannot start inflating")
+    }
+    streamReady = true
+  }
+
+  private func inflate(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    let out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    var stalls = 0
+    while true {
+      if betweenMembers {
+        // After a member: zero padding is ignored, anything else starts a new member.
+        while true {
+          while inputStart < inputEnd && input[inputStart] == 0 {
+            inputStart += 1
+            bytesIn += 1
+          }
+          if inputStart < inputEnd { break }
+          if inputEOF { return 0 }
+          try refill()
+        }
+        inflateReset(stream)
+        betweenMembers = false
+      }
+      if inputStart == inputEnd && !inputEOF { try refill() }
+      let availableIn = inputEnd - inputStart
+      stream.pointee.next_in = input + inputStart
+      stream.pointee.avail_in = UInt32(availableIn)
+      stream.pointee.next_out = out
+      stream.pointee.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
+      let status = CZlib.inflate(stream, Z_NO_FLUSH)
+      let consumed = availableIn - Int(stream.pointee.avail_in)
+      let produced = buffer.count - Int(stream.pointee.avail_out)
+      inputStart += consumed
+      bytesIn += consumed
+      switch status {
+      case Z_OK, Z_BUF_ERROR:
+        if produced == 0 && consumed == 0 && inputEOF && inputStart == inputEnd {
+          throw gzipError(.truncated, nil, "gzip stream ends before its end marker (truncated file)")
+        }
+      case Z_STREAM_END:
+        betweenMembers = true
+      case Z_NEED_DICT:
+        throw gzipError(.corrupt, ZlibError(code: status, message: zlibMessage()), "corrupt gzip data")
+      default:
+        throw gzipError(.corrupt, ZlibError(code: status, message: zlibMessage()), "corrupt gzip data")
+      }
+      if produced > 0 {
+        try checkBounds(adding: produced)
+        return produced
+      }
+      // zlib neither consumed nor produced although it had both input and room.
+      if consumed == 0 && status != Z_STREAM_END {
+        stalls += 1
+        if stalls > 2 { throw gzipError(.corrupt, nil, "gzip stream makes no progress") }
+      } else {
+        stalls = 0
+      }
+    }
+  }
+
+  private func checkBounds(adding produced: Int) throws(InputError) {
+    let total = bytesOut + produced
+    if total > limits.maxOutputBytes {
+      throw InputError(
+        path: path, kind: .tooLarge, offset: bytesIn,
+        reason: "decompressed size passes the bound of \(limits.maxOutputBytes) bytes (a decompression bomb?)")
+    }
+    if total > limits.ratioGraceBytes && total / max(bytesIn, 1) > limits.maxRatio {
+      throw InputError(
+        path: path, kind: .tooLarge, offset: bytesIn,
+        reason: "decompresses more than \(limits.maxRatio) times its compressed size (a decompression bomb?)")
+    }
+  }
+
+  private func zlibMessage() -> String? {
+    stream.pointee.msg.map { String(cString: $0) }
+  }
+
+  private func gzipError(_ kind: InputError.Kind, _ zlib: ZlibError?, _ what: String) -> InputError {
+    let reason = zlib.map { "\(what): \($0)" } ?? what
+    return InputError(path: path, kind: kind, offset: bytesIn, reason: reason)
+  }
+
+  // MARK: - Raw input
+
+  /// Replaces consumed input with fresh bytes.
+  private func refill() throws(InputError) {
+    inputStart = 0
+    inputEnd = try rawRead(into: input, count: inputCapacity)
+    if inputEnd == 0 { inputEOF = true }
+  }
+
+  /// Appends fresh bytes after those not yet consumed (used while detecting).
+  private func refillKeeping() throws(InputError) {
+    if inputStart > 0 {
+      let kept = inputEnd - inputStart
+      if kept > 0 { (input).update(from: input + inputStart, count: kept) }
+      inputStart = 0
+      inputEnd = kept
+    }
+    let room = inputCapacity - inputEnd
+    guard room > 0 else { return }
+    let n = try rawRead(into: input + inputEnd, count: room)
+    if n == 0 { inputEOF = true }
+    inputEnd += n
+  }
+
+  private func rawRead(into destination: UnsafeMutableRawPointer, count: Int) throws(InputError) -> Int {
+    switch source {
+    case .file(let fd, _):
+      while true {
+        let n = systemRead(fd, destination, count)
+        if n >= 0 { return n }
+        if errno == EINTR { continue }
+        throw InputError(path: path, kind: .unreadable, offset: bytesIn, reason: String(cString: strerror(errno)))
+      }
+    case .memory(let bytes, let position):
+      let n = min(count, bytes.count - position)
+      if n > 0 {
+        bytes.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress! + position, byteCount: n) }
+      }
+      source = .memory(bytes, position: position + n)
+      return n
+    }
+  }
+}
+
+@inline(__always)
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+  #if canImport(Glibc)
+    Glibc.read(fd, buffer, count)
+  #elseif canImport(Musl)
+    Musl.read(fd, buffer, count)
+  #else
+    Darwin.read(fd, buffer, count)
+  #endif
+}

@@ -1,0 +1,115 @@
+/// The `scan` command's output: JSON as CLI.md fixes it, or text for a person.
+public enum ScanReport {
+  public static func json(_ a: TrailAnalysis) -> String {
+    JSONValue.object(
+      commonMembers(a) + [
+        ("permissions", .array(a.permissions.map(permissionJSON))),
+        ("unmapped", .array(a.unmapped.map(unmappedJSON))),
+      ]
+    ).pretty() + "\n"
+  }
+
+  /// `files`, `events` and `principals`, shared by every command's JSON.
+  public static func commonMembers(_ a: TrailAnalysis) -> [(String, JSONValue)] {
+    [
+      ("files", filesJSON(a.files)),
+      ("events", eventsJSON(a.events)),
+      ("principals", .array(a.principals.map { .object([("arn", .string($0.arn)), ("events", .int($0.events))]) })),
+    ]
+  }
+
+  static func filesJSON(_ f: TrailAnalysis.Files) -> JSONValue {
+    .object([
+      ("read", .int(f.read)),
+      ("skipped", .int(f.skippedCount)),
+      ("failed", .array(f.failed.map(errorJSON))),
+      ("skippedBy", .object(SkipReason.allCases.map { ($0.rawValue, .int(f.skipped[$0] ?? 0)) })),
+      ("warnings", .array(f.warnings.map(errorJSON))),
+    ])
+  }
+
+  static func errorJSON(_ e: InputError) -> JSONValue {
+    var members: [(String, JSONValue)] = [("path", .string(e.path)), ("error", .string(e.message)), ("kind", .string(e.kind.rawValue))]
+    if let offset = e.offset { members.append(("offset", .int(offset))) }
+    return .object(members)
+  }
+
+  static func eventsJSON(_ e: TrailAnalysis.Events) -> JSONValue {
+    .object([
+      ("total", .int(e.total)),
+      ("counted", .int(e.counted)),
+      ("excluded", .object(Exclusion.allCases.map { ($0.rawValue, .int(e.excluded[$0] ?? 0)) })),
+      ("invalid", .int(e.invalid)),
+    ])
+  }
+
+  static func permissionJSON(_ row: TrailAnalysis.PermissionRow) -> JSONValue {
+    .object([
+      ("action", .string(row.permission.action)),
+      ("resource", .string(row.permission.resource)),
+      ("count", .int(row.stats.count)),
+      ("denied", .int(row.stats.denied)),
+      ("firstSeen", row.stats.firstSeen.map { .string(Timestamp.format($0)) } ?? .null),
+      ("lastSeen", row.stats.lastSeen.map { .string(Timestamp.format($0)) } ?? .null),
+    ])
+  }
+
+  static func unmappedJSON(_ row: TrailAnalysis.UnmappedRow) -> JSONValue {
+    .object([
+      ("eventSource", .string(row.call.eventSource)),
+      ("eventName", .string(row.call.eventName)),
+      ("count", .int(row.count)),
+    ])
+  }
+
+  // MARK: - Text
+
+  public static func text(_ a: TrailAnalysis) -> String {
+    var out = summaryLine(a) + "\n"
+    if !a.principals.isEmpty {
+      out += "\nPrincipals\n"
+      out += table(a.principals.map { [$0.arn, "\($0.events) events"] }, rightAligned: [1])
+    }
+    let permissions = a.permissions
+    out += "\nPermissions (\(permissions.count))\n"
+    if permissions.isEmpty {
+      out += "  none\n"
+    } else {
+      out += table(
+        [["ACTION", "RESOURCE", "CALLS", "DENIED"]]
+          + permissions.map {
+            [$0.permission.action, $0.permission.resource, String($0.stats.count), String($0.stats.denied)]
+          }, rightAligned: [2, 3])
+    }
+    if !a.unmapped.isEmpty {
+      out += "\nUnmapped calls (\(a.unmapped.count)): no known IAM action\n"
+      out += table(a.unmapped.map { [$0.call.eventSource, $0.call.eventName, String($0.count)] }, rightAligned: [2])
+    }
+    return out
+  }
+
+  /// `Read 3 files (1 skipped, 0 failed): 120 events, 100 counted, 20 excluded, 0 invalid.`
+  public static func summaryLine(_ a: TrailAnalysis) -> String {
+    let excluded = a.events.excluded.values.reduce(0, +)
+    let files = a.files.read == 1 ? "1 file" : "\(a.files.read) files"
+    return "Read \(files) (\(a.files.skippedCount) skipped, \(a.files.failed.count) failed): "
+      + "\(a.events.total) events, \(a.events.counted) counted, \(excluded) excluded, \(a.events.invalid) invalid."
+  }
+
+  /// Columns padded to their widest cell, two spaces apart, indented by two.
+  public static func table(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+    guard let width = rows.map(\.count).max() else { return "" }
+    var widths = [Int](repeating: 0, count: width)
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    var out = ""
+    for row in rows {
+      var line = " "
+      for (i, cell) in row.enumerated() {
+        let pad = String(repeating: " ", count: widths[i] - cell.count)
+        line += " " + (rightAligned.contains(i) ? pad + cell : (i == row.count - 1 ? cell : cell + pad))
+      }
+      out += line + "\n"
+    }
+    return out
+  }
+}

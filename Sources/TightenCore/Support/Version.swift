@@ -1,0 +1,5 @@
+/// The version `tighten --version` prints.
+public enum TightenVersion {
+  public static let tool = "0.1.0"
+  public static var description: String { "tighten \(tool)" }
+}

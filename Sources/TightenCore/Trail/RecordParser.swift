@@ -1,0 +1,395 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What one JSON value turned out to be.
+enum Item {
+  /// A CloudTrail record; its fields are in the parser's `record`.
+  case record
+  /// `{"Records": [` or `{"Events": [`: the array starts at the given index.
+  case container(arrayStart: Int)
+  /// An EventBridge envelope; the record is the `detail` object.
+  case envelope
+  /// An entry of `lookup-events` output; the record is the `CloudTrailEvent` string.
+  case lookupEvent
+  /// Not a record (a number, an object without `eventSource`, …), and why.
+  case notRecord(reason: String)
+}
+
+/// Parses one JSON value in memory into a `RawRecord`, reading only the
+/// fields the analysis needs and skipping the rest.
+struct RecordParser {
+  var record = RawRecord()
+  let arena = ByteArena()
+
+  /// Parses the value at `cursor.pos`; on return `cursor.pos` is past it,
+  /// except for `.container`, where it is left inside the object.
+  mutating func parseItem(_ c: inout JSONCursor) throws(ScanFailure) -> Item {
+    record.reset()
+    arena.reset()
+    let first = try c.peekSignificant()
+    guard first == ASCII.openBrace else {
+      let start = c.pos
+      c.tooDeep = false
+      try c.skipValue()
+      let what = first == ASCII.openBracket ? "an array" : first == ASCII.quote ? "a string" : "a scalar"
+      if c.tooDeep { return .notRecord(reason: "\(what) nested deeper than \(c.depthLimit) levels") }
+      return .notRecord(reason: "\(what), not a record object")
+    }
+    let objectStart = c.pos
+    c.pos += 1
+    var firstMember = true
+    while true {
+      var b = try c.peekSignificant()
+      if b == ASCII.closeBrace {
+        c.pos += 1
+        break
+      }
+      if !firstMember {
+        guard b == ASCII.comma else { throw c.malformed("expected ',' or '}' after a member, found \(describe(b))") }
+        c.pos += 1
+        b = try c.peekSignificant()
+      }
+      firstMember = false
+      guard b == ASCII.quote else { throw c.malformed("expected a member name, found \(describe(b))") }
+      let key = try c.string()
+      try c.expect(ASCII.colon, "':'")
+      let k = key.hasEscape ? try decodedKey(c, key) : RecordKey(c.base + key.start, key.count)
+      switch k {
+      case .eventSource: try string(&c, \.eventSource, "eventSource")
+      case .eventName: try string(&c, \.eventName, "eventName")
+      case .eventTime: try string(&c, \.eventTime, "eventTime")
+      case .timestamp: try string(&c, \.timestamp, "@timestamp")
+      case .awsRegion: try string(&c, \.awsRegion, "awsRegion")
+      case .errorCode: try string(&c, \.errorCode, "errorCode")
+      case .errorMessage: try string(&c, \.errorMessage, "errorMessage")
+      case .eventType: try string(&c, \.eventType, "eventType")
+      case .eventCategory: try string(&c, \.eventCategory, "eventCategory")
+      case .recipientAccountId: try string(&c, \.recipientAccountId, "recipientAccountId")
+      case .sourceIPAddress: try string(&c, \.sourceIPAddress, "sourceIPAddress")
+      case .userAgent: try string(&c, \.userAgent, "userAgent")
+      case .readOnly: record.readOnly = try boolean(&c)
+      case .managementEvent: record.managementEvent = try boolean(&c)
+      case .requestParameters: try raw(&c, \.requestParameters, "requestParameters")
+      case .responseElements: try raw(&c, \.responseElements, "responseElements")
+      case .additionalEventData: try raw(&c, \.additionalEventData, "additionalEventData")
+      case .userIdentity: try userIdentity(&c)
+      case .resources: try resources(&c)
+      case .detail: try raw(&c, \.detail, "detail")
+      case .cloudTrailEvent:
+        if try c.consumeNull() { break }
+        guard try c.peekSignificant() == ASCII.quote else {
+          try wrongType(&c, "CloudTrailEvent", "a string")
+          break
+        }
+        let s = try c.string()
+        record.cloudTrailEvent = Field(start: s.start, count: s.count, location: .record)
+        record.cloudTrailEventEscaped = s.hasEscape
+      case .records, .events:
+        if try c.peekSignificant() == ASCII.openBracket {
+          _ = objectStart
+          return .container(arrayStart: c.pos)
+        }
+        try c.skipValue()
+      case .other:
+        c.tooDeep = false
+        let start = try c.skipValue()
+        if c.tooDeep { invalid("a value nested deeper than \(c.depthLimit) levels", at: start) }
+      }
+    }
+    if record.eventSource.isPresent || record.eventName.isPresent {
+      if record.invalidReason == nil {
+        if !record.eventSource.isPresent { invalid("the record has no eventSource", at: objectStart) }
+        if !record.eventName.isPresent { invalid("the record has no eventName", at: objectStart) }
+      }
+      return .record
+    }
+    if record.detail.isPresent, c.base[record.detail.start] == ASCII.openBrace { return .envelope }
+    if record.cloudTrailEvent.isPresent { return .lookupEvent }
+    if record.invalidReason == nil && record.identityType.isPresent {
+      return .notRecord(reason: "a record without eventSource and eventName")
+    }
+    return .notRecord(reason: "an object without eventSource or eventName (not a CloudTrail record)")
+  }
+
+  // MARK: - Members
+
+  private mutating func invalid(_ reason: String, at offset: Int) {
+    if record.invalidReason == nil {
+      record.invalidReason = reason
+      record.invalidOffset = offset
+    }
+  }
+
+  private mutating func wrongType(_ c: inout JSONCursor, _ name: String, _ expected: String) throws(ScanFailure) {
+    let start = c.pos
+    let kind = typeName(c.base[c.pos])
+    try c.skipValue()
+    invalid("\(name) is \(kind), not \(expected)", at: start)
+  }
+
+  private func boolean(_ c: inout JSONCursor) throws(ScanFailure) -> Bool? {
+    if let b = try c.boolean() { return b }
+    return try lenientBool(&c)
+  }
+
+  /// `"true"`/`"false"` as strings (some log pipelines write them so); other values are skipped.
+  private func lenientBool(_ c: inout JSONCursor) throws(ScanFailure) -> Bool? {
+    if try c.peekSignificant() == ASCII.quote {
+      let s = try c.string()
+      let bytes = UnsafeBufferPointer(start: c.base + s.start, count: s.count)
+      return bytes.elementsEqual("true".utf8)
+    }
+    try c.skipValue()
+    return nil
+  }
+
+  private mutating func string(
+    _ c: inout JSONCursor, _ field: WritableKeyPath<RawRecord, Field>, _ name: String
+  ) throws(ScanFailure) {
+    record[keyPath: field] = try stringValue(&c, name)
+  }
+
+  /// A string value, decoded when it holds escapes; absent for `null`.
+  private mutating func stringValue(_ c: inout JSONCursor, _ name: String) throws(ScanFailure) -> Field {
+    let b = try c.peekSignificant()
+    if b == ASCII.quote {
+      let s = try c.string()
+      if s.hasEscape {
+        return try decodeEscapes(c.base, start: s.start, count: s.count, into: arena)
+      }
+      return Field(start: s.start, count: s.count, location: .record)
+    }
+    if try c.consumeNull() { return .absent }
+    try wrongType(&c, name, "a string")
+    return .absent
+  }
+
+  private mutating func raw(
+    _ c: inout JSONCursor, _ field: WritableKeyPath<RawRecord, Field>, _ name: String
+  ) throws(ScanFailure) {
+    if try c.consumeNull() {
+      record[keyPath: field] = .absent
+      return
+    }
+    c.tooDeep = false
+    let start = try c.skipValue()
+    if c.tooDeep { invalid("\(name) is nested deeper than \(c.depthLimit) levels", at: start) }
+    record[keyPath: field] = Field(start: start, count: c.pos - start, location: .record)
+  }
+
+  /// Calls `body` with each member name of the object at the cursor.
+  private mutating func members(
+    _ c: inout JSONCursor, _ name: String,
+    _ body: (inout RecordParser, inout JSONCursor, UnsafePointer<UInt8>, Int) throws(ScanFailure) -> Void
+  ) throws(ScanFailure) {
+    if try c.consumeNull() { return }
+    guard try c.peekSignificant() == ASCII.openBrace else {
+      try wrongType(&c, name, "an object")
+      return
+    }
+    c.pos += 1
+    var firstMember = true
+    while true {
+      var b = try c.peekSignificant()
+      if b == ASCII.closeBrace {
+        c.pos += 1
+        return
+      }
+      if !firstMember {
+        guard b == ASCII.comma else { throw c.malformed("expected ',' or '}' after a member, found \(describe(b))") }
+        c.pos += 1
+        b = try c.peekSignificant()
+      }
+      firstMember = false
+      guard b == ASCII.quote else { throw c.malformed("expected a member name, found \(describe(b))") }
+      let key = try c.string()
+      try c.expect(ASCII.colon, "':'")
+      if key.hasEscape {
+        let decoded = try decodeEscapes(c.base, start: key.start, count: key.count, into: arena)
+        try body(&self, &c, UnsafePointer(arena.base + decoded.start), decoded.count)
+      } else {
+        try body(&self, &c, c.base + key.start, key.count)
+      }
+    }
+  }
+
+  private mutating func userIdentity(_ c: inout JSONCursor) throws(ScanFailure) {
+    try members(&c, "userIdentity") { p, c, key, n throws(ScanFailure) in
+      switch n {
+      case 4 where same(key, n, "type"): p.record.identityType = try p.stringValue(&c, "userIdentity.type")
+      case 3 where same(key, n, "arn"): p.record.identityArn = try p.stringValue(&c, "userIdentity.arn")
+      case 9 where same(key, n, "accountId"):
+        p.record.identityAccountId = try p.stringValue(&c, "userIdentity.accountId")
+      case 9 where same(key, n, "invokedBy"): p.record.invokedBy = try p.stringValue(&c, "userIdentity.invokedBy")
+      case 8 where same(key, n, "userName"):
+        p.record.identityUserName = try p.stringValue(&c, "userIdentity.userName")
+      case 11 where same(key, n, "principalId"):
+        p.record.identityPrincipalId = try p.stringValue(&c, "userIdentity.principalId")
+      case 14 where same(key, n, "sessionContext"): try p.sessionContext(&c)
+      default: try c.skipValue()
+      }
+    }
+  }
+
+  private mutating func sessionContext(_ c: inout JSONCursor) throws(ScanFailure) {
+    try members(&c, "userIdentity.sessionContext") { p, c, key, n throws(ScanFailure) in
+      if n == 13 && same(key, n, "sessionIssuer") {
+        try p.members(&c, "sessionIssuer") { p, c, key, n throws(ScanFailure) in
+          switch n {
+          case 4 where same(key, n, "type"): p.record.issuerType = try p.stringValue(&c, "sessionIssuer.type")
+          case 3 where same(key, n, "arn"): p.record.issuerArn = try p.stringValue(&c, "sessionIssuer.arn")
+          case 8 where same(key, n, "userName"):
+            p.record.issuerUserName = try p.stringValue(&c, "sessionIssuer.userName")
+          case 9 where same(key, n, "accountId"):
+            p.record.issuerAccountId = try p.stringValue(&c, "sessionIssuer.accountId")
+          default: try c.skipValue()
+          }
+        }
+      } else if n == 10 && same(key, n, "attributes") {
+        try p.members(&c, "sessionContext.attributes") { p, c, key, n throws(ScanFailure) in
+          if n == 16 && same(key, n, "mfaAuthenticated") {
+            p.record.mfaAuthenticated = try p.boolean(&c)
+          } else {
+            try c.skipValue()
+          }
+        }
+      } else {
+        try c.skipValue()
+      }
+    }
+  }
+
+  private mutating func resources(_ c: inout JSONCursor) throws(ScanFailure) {
+    if try c.consumeNull() { return }
+    guard try c.peekSignificant() == ASCII.openBracket else {
+      try wrongType(&c, "resources", "an array")
+      return
+    }
+    c.pos += 1
+    var firstElement = true
+    while true {
+      var b = try c.peekSignificant()
+      if b == ASCII.closeBracket {
+        c.pos += 1
+        return
+      }
+      if !firstElement {
+        guard b == ASCII.comma else { throw c.malformed("expected ',' or ']' in resources, found \(describe(b))") }
+        c.pos += 1
+        b = try c.peekSignificant()
+      }
+      firstElement = false
+      guard b == ASCII.openBrace else {
+        try wrongType(&c, "an entry of resources", "an object")
+        continue
+      }
+      var ref = ResourceRef(arn: .absent, type: .absent, accountId: .absent)
+      try members(&c, "resources[]") { p, c, key, n throws(ScanFailure) in
+        switch n {
+        case 3 where same(key, n, "ARN") || same(key, n, "arn"): ref.arn = try p.stringValue(&c, "resources[].ARN")
+        case 4 where same(key, n, "type"): ref.type = try p.stringValue(&c, "resources[].type")
+        case 9 where same(key, n, "accountId"): ref.accountId = try p.stringValue(&c, "resources[].accountId")
+        default: try c.skipValue()
+        }
+      }
+      record.resources.append(ref)
+    }
+  }
+
+  private mutating func decodedKey(_ c: JSONCursor, _ key: (start: Int, count: Int, hasEscape: Bool)) throws(
+    ScanFailure
+  ) -> RecordKey {
+    let mark = arena.count
+    let decoded = try decodeEscapes(c.base, start: key.start, count: key.count, into: arena)
+    let k = RecordKey(UnsafePointer(arena.base + decoded.start), decoded.count)
+    _ = mark
+    return k
+  }
+}
+
+func typeName(_ first: UInt8) -> String {
+  switch first {
+  case ASCII.quote: "a string"
+  case ASCII.openBrace: "an object"
+  case ASCII.openBracket: "an array"
+  case ASCII.t, ASCII.f: "a boolean"
+  case ASCII.n: "null"
+  default: "a number"
+  }
+}
+
+@inline(__always)
+func same(_ p: UnsafePointer<UInt8>, _ n: Int, _ literal: StaticString) -> Bool {
+  n == literal.utf8CodeUnitCount && memcmp(p, literal.utf8Start, n) == 0
+}
+
+/// The member names of a record that the parser acts on.
+enum RecordKey {
+  case eventSource, eventName, eventTime, timestamp, awsRegion, errorCode, errorMessage, eventType
+  case eventCategory, recipientAccountId, sourceIPAddress, userAgent, readOnly, managementEvent
+  case requestParameters, responseElements, additionalEventData, userIdentity, resources
+  case detail, cloudTrailEvent, records, events, other
+
+  @inline(__always)
+  init(_ p: UnsafePointer<UInt8>, _ n: Int) {
+    switch n {
+    case 6:
+      self = same(p, n, "detail") ? .detail : same(p, n, "Events") ? .events : .other
+    case 7:
+      self = same(p, n, "Records") ? .records : .other
+    case 8:
+      self = same(p, n, "readOnly") ? .readOnly : .other
+    case 9:
+      if same(p, n, "eventName") {
+        self = .eventName
+      } else if same(p, n, "eventTime") {
+        self = .eventTime
+      } else if same(p, n, "awsRegion") {
+        self = .awsRegion
+      } else if same(p, n, "errorCode") {
+        self = .errorCode
+      } else if same(p, n, "eventType") {
+        self = .eventType
+      } else if same(p, n, "resources") {
+        self = .resources
+      } else if same(p, n, "userAgent") {
+        self = .userAgent
+      } else {
+        self = .other
+      }
+    case 10:
+      self = same(p, n, "@timestamp") ? .timestamp : .other
+    case 11:
+      self = same(p, n, "eventSource") ? .eventSource : .other
+    case 12:
+      self = same(p, n, "userIdentity") ? .userIdentity : same(p, n, "errorMessage") ? .errorMessage : .other
+    case 13:
+      self = same(p, n, "eventCategory") ? .eventCategory : .other
+    case 15:
+      if same(p, n, "managementEvent") {
+        self = .managementEvent
+      } else if same(p, n, "sourceIPAddress") {
+        self = .sourceIPAddress
+      } else if same(p, n, "CloudTrailEvent") {
+        self = .cloudTrailEvent
+      } else {
+        self = .other
+      }
+    case 16:
+      self = same(p, n, "responseElements") ? .responseElements : .other
+    case 17:
+      self = same(p, n, "requestParameters") ? .requestParameters : .other
+    case 18:
+      self = same(p, n, "recipientAccountId") ? .recipientAccountId : .other
+    case 19:
+      self = same(p, n, "additionalEventData") ? .additionalEventData : .other
+    default:
+      self = .other
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import TightenCore
+
+/// Paths and the filters every command shares.
+struct TrailOptions: ParsableArguments {
+  @Argument(help: "Trail files or folders (walked recursively); '-' reads standard input.")
+  var paths: [String] = []
+
+  @Option(
+    name: .customLong("principal"),
+    help: "Only calls by this principal: a role or user ARN or name, or an assumed-role session ARN. Repeatable.")
+  var principals: [String] = []
+
+  @Option(help: "Only calls at or after this time (ISO 8601 date or date-time, UTC).")
+  var since: String?
+
+  @Option(help: "Only calls at or before this time (ISO 8601 date or date-time, UTC).")
+  var until: String?
+
+  @Option(name: .customLong("region"), help: "Only calls in this region. Repeatable.")
+  var regions: [String] = []
+
+  @Option(name: .customLong("account"), help: "Only calls recorded for this account ID. Repeatable.")
+  var accounts: [String] = []
+
+  @Option(name: .customLong("jobs"), help: .hidden)
+  var jobs: Int?
+
+  func validate() throws {
+    if paths.isEmpty { throw ValidationError("Give at least one trail file or folder (or '-' for standard input).") }
+    if let since, Timestamp.parse(since) == nil {
+      throw ValidationError("--since '\(since)' is not an ISO 8601 date or date-time.")
+    }
+    if let until, Timestamp.parse(until) == nil {
+      throw ValidationError("--until '\(until)' is not an ISO 8601 date or date-time.")
+    }
+    if let s = since.flatMap(Timestamp.parse), let u = until.flatMap(untilBound), s > u {
+      throw ValidationError("--since is after --until.")
+    }
+    for account in accounts where account.count != 12 || !account.allSatisfy(\.isNumber) {
+      throw ValidationError("--account '\(account)' is not a 12-digit account ID.")
+    }
+    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+  }
+
+  /// A bare date for --until means the whole of that day.
+  func untilBound(_ text: String) -> Int64? {
+    guard let t = Timestamp.parse(text) else { return nil }
+    return text.count == 10 ? t + 86_399 : t
+  }
+
+  var filter: TrailFilter {
+    TrailFilter(
+      principals: principals, since: since.flatMap(Timestamp.parse), until: until.flatMap(untilBound),
+      regions: regions, accounts: accounts)
+  }
+
+  /// Reads the trails, printing progress on a terminal and problems on standard error.
+  func analyze(mapper: PermissionMapper) throws -> TrailAnalysis {
+    let analyzer = TrailAnalyzer(filter: filter, mapper: mapper, workers: jobs)
+    let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
+    var report: (@Sendable (AnalysisProgress) -> Void)? = nil
+    if let progress { report = { progress.update($0) } }
+    let analysis = analyzer.analyze(paths: paths, progress: report)
+    progress?.finish()
+    for failure in analysis.files.failed { Terminal.diagnose(failure.path, "error", failure.message) }
+    for warning in analysis.files.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
+    if analysis.files.read == 0 {
+      if analysis.files.failed.isEmpty {
+        Terminal.diagnose("tighten", "error", "no trail files found in \(paths.joined(separator: ", "))")
+      } else {
+        Terminal.diagnose("tighten", "error", "no readable input")
+      }
+      throw ExitStatus.cannotRun
+    }
+    return analysis
+  }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json, markdown
+}

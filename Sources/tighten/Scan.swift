@@ -1,0 +1,30 @@
+import ArgumentParser
+import TightenCore
+
+struct Scan: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List what was called: one row per IAM permission (action and resource).",
+    discussion: """
+      Exit status: 0 when every input was read; 2 when nothing could be read; \
+      3 when some input files failed (the rest were still analysed).
+      """
+  )
+
+  @OptionGroup var trails: TrailOptions
+
+  @Option(help: "Output format: text or json.")
+  var format: OutputFormat = .text
+
+  func validate() throws {
+    if format == .markdown { throw ValidationError("scan writes text or json.") }
+  }
+
+  func run() throws {
+    let analysis = try trails.analyze(mapper: PermissionMapper())
+    switch format {
+    case .json: Terminal.write(ScanReport.json(analysis))
+    default: Terminal.write(ScanReport.text(analysis))
+    }
+    if analysis.isPartial { throw ExitStatus.partial }
+  }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import TightenCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+@main
+struct Tighten: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tighten",
+    abstract: "Turn CloudTrail logs into least-privilege IAM policies.",
+    discussion: """
+      Point tighten at CloudTrail folders downloaded from S3 (AWSLogs/…), at \
+      lookup-events output or at JSON lines. It reads every call, works out the \
+      IAM permission each one needed, and compares them with declared policies.
+      """,
+    version: TightenVersion.description,
+    subcommands: [Scan.self]
+  )
+}
+
+/// The exit statuses of CLI.md.
+enum ExitStatus {
+  static let findings = ExitCode(1)
+  static let cannotRun = ExitCode(2)
+  static let partial = ExitCode(3)
+}
