@@ -39,15 +39,21 @@ let package = Package(
     ),
 
     // Tests: units and real samples, then the built binary end to end.
+    .target(
+      name: "TightenTestSupport",
+      dependencies: ["TightenCore", "CZlib"],
+      path: "Tests/TightenTestSupport",
+      swiftSettings: strict
+    ),
     .testTarget(
       name: "TightenCoreTests",
-      dependencies: ["TightenCore"],
-      resources: [.copy("Fixtures")],
+      dependencies: ["TightenCore", "TightenTestSupport"],
+      exclude: ["Fixtures"],
       swiftSettings: strict
     ),
     .testTarget(
       name: "tightenTests",
-      dependencies: ["tighten"],
+      dependencies: ["tighten", "TightenTestSupport"],
       swiftSettings: strict
     ),
   ],

@@ -8,4 +8,9 @@ static inline int tighten_inflateInit2(z_streamp stream, int windowBits) {
   return inflateInit2(stream, windowBits);
 }
 
+// deflateInit2 likewise (the tests and the fuzzers write gzip with it).
+static inline int tighten_deflateInit2(z_streamp stream, int level, int windowBits) {
+  return deflateInit2(stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
+}
+
 #endif

@@ -54,6 +54,8 @@ public final class GzipReader {
 
   private var source: Source
   private let inputCapacity: Int
+  /// Most bytes taken from the source at a time (tests sweep it from 1 up).
+  private let chunkSize: Int
   private let input: UnsafeMutablePointer<UInt8>
   private var inputStart = 0
   private var inputEnd = 0
@@ -97,7 +99,8 @@ public final class GzipReader {
     self.source = source
     self.path = path
     self.limits = limits
-    self.inputCapacity = max(1, chunkSize)
+    self.chunkSize = max(1, chunkSize)
+    self.inputCapacity = max(16, chunkSize)
     self.input = .allocate(capacity: inputCapacity)
     self.stream = .allocate(capacity: 1)
     self.stream.initialize(to: z_stream())
@@ -261,7 +264,8 @@ public final class GzipReader {
     inputEnd += n
   }
 
-  private func rawRead(into destination: UnsafeMutableRawPointer, count: Int) throws(InputError) -> Int {
+  private func rawRead(into destination: UnsafeMutableRawPointer, count wanted: Int) throws(InputError) -> Int {
+    let count = min(wanted, chunkSize)
     switch source {
     case .file(let fd, _):
       while true {

@@ -33,7 +33,6 @@ struct RecordParser {
     arena.reset()
     let first = try c.peekSignificant()
     guard first == ASCII.openBrace else {
-      let start = c.pos
       c.tooDeep = false
       try c.skipValue()
       let what = first == ASCII.openBracket ? "an array" : first == ASCII.quote ? "a string" : "a scalar"

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import TightenTestSupport
+
+@testable import TightenCore
+
+@Suite("TrailAnalyzer")
+struct TrailAnalyzerTests {
+  static let invictus = Fixtures.path("trails/invictus-aws-dataset")
+
+  @Test("gives byte-identical output whatever the number of workers", arguments: [1, 2, 3, 8])
+  func deterministic(workers: Int) {
+    let one = ScanReport.json(TrailAnalyzer(workers: 1).analyze(paths: [Self.invictus]))
+    let many = ScanReport.json(TrailAnalyzer(workers: workers).analyze(paths: [Self.invictus]))
+    #expect(one == many)
+  }
+
+  @Test("service events and service principals are excluded and counted")
+  func exclusions() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let records = [
+      Records.record(name: "GetObject"),
+      #"{"eventSource":"kms.amazonaws.com","eventName":"Decrypt","eventType":"AwsServiceEvent","userIdentity":{"type":"AWSService","invokedBy":"s3.amazonaws.com"}}"#,
+      #"{"eventSource":"sts.amazonaws.com","eventName":"AssumeRole","eventType":"AwsApiCall","userIdentity":{"type":"AWSService","invokedBy":"lambda.amazonaws.com"}}"#,
+      #"{"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","eventType":"AwsConsoleSignIn","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/a"}}"#,
+    ]
+    try Fixtures.write(Records.file(records), to: "t.json", in: root)
+    let a = TrailAnalyzer().analyze(paths: [root.path])
+    #expect(a.events.total == 4)
+    #expect(a.events.counted == 1)
+    #expect(a.events.excluded == [.awsServiceEvent: 1, .awsServicePrincipal: 1, .consoleSignIn: 1])
+  }
+
+  @Test("filters by principal, time, region and account, counting what they leave out")
+  func filters() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let records = [
+      Records.record(name: "A", time: "2026-11-20T10:00:00Z", region: "us-east-1", role: "deployer"),
+      Records.record(name: "B", time: "2026-11-21T10:00:00Z", region: "us-east-1", role: "deployer"),
+      Records.record(name: "C", time: "2026-11-20T10:00:00Z", region: "eu-west-1", role: "deployer"),
+      Records.record(name: "D", time: "2026-11-20T10:00:00Z", region: "us-east-1", role: "other"),
+      Records.record(name: "E", time: "2026-11-20T10:00:00Z", region: "us-east-1", role: "deployer", account: "999988887777"),
+    ]
+    try Fixtures.write(Records.file(records), to: "t.json", in: root)
+    let filter = TrailFilter(
+      principals: ["deployer"], since: Timestamp.parse("2026-11-20"), until: Timestamp.parse("2026-11-20T23:59:59Z"),
+      regions: ["us-east-1"], accounts: ["111122223333"])
+    let a = TrailAnalyzer(filter: filter).analyze(paths: [root.path])
+    #expect(a.permissions.map(\.permission.action) == ["s3:A"])
+    #expect(a.events.excluded == [.principal: 1, .time: 1, .region: 1, .account: 1])
+  }
+
+  @Test("a bad file is reported and the others are still analysed")
+  func partial() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    try Fixtures.write(TestGzip.compress(Records.file([Records.record()])), to: "good.json.gz", in: root)
+    try Fixtures.write(Array(TestGzip.compress(Records.file([Records.record()])).prefix(30)), to: "cut.json.gz", in: root)
+    let a = TrailAnalyzer().analyze(paths: [root.path])
+    #expect(a.files.read == 1)
+    #expect(a.files.failed.map(\.kind) == [.truncated])
+    #expect(a.files.failed.first?.path.hasSuffix("cut.json.gz") == true)
+    #expect(a.isPartial)
+    #expect(a.events.counted == 1)
+  }
+
+  @Test("first and last seen, counts and denials per permission")
+  func stats() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let records = [
+      Records.record(name: "PutObject", time: "2026-11-20T10:00:05Z"),
+      Records.record(name: "PutObject", time: "2026-11-20T10:00:01Z", errorCode: "AccessDenied"),
+      Records.record(name: "PutObject", time: "2026-11-20T10:00:09Z", errorCode: "NoSuchBucket"),
+    ]
+    try Fixtures.write(Records.file(records), to: "t.json", in: root)
+    let rows = TrailAnalyzer().analyze(paths: [root.path]).permissions
+    #expect(rows.count == 1)
+    #expect(rows.first?.stats == UsageStats(
+      count: 3, denied: 1, firstSeen: Timestamp.parse("2026-11-20T10:00:01Z"),
+      lastSeen: Timestamp.parse("2026-11-20T10:00:09Z")))
+  }
+}
+
+@Suite("Real samples")
+struct RealSampleTests {
+  @Test("the Invictus folder yields exactly its 2,900 records, none lost")
+  func invictus() {
+    let a = TrailAnalyzer().analyze(paths: [Fixtures.path("trails/invictus-aws-dataset")])
+    #expect(a.files.read == 55)
+    #expect(a.files.failed.isEmpty)
+    #expect(a.events.total == 2900)
+    #expect(a.events.invalid == 0)
+    let excluded = a.events.excluded.values.reduce(0, +)
+    #expect(a.events.counted + excluded == 2900)
+    #expect(a.events.excluded[.awsServiceEvent] == 42)
+  }
+
+  @Test("the OTRF JSON lines give their 103 records, timed by @timestamp")
+  func otrf() {
+    let a = TrailAnalyzer().analyze(paths: [Fixtures.path("trails/otrf-ec2-proxy-s3-exfiltration")])
+    #expect(a.events.total == 103)
+    #expect(a.files.failed.isEmpty)
+    #expect(a.permissions.allSatisfy { $0.stats.firstSeen != nil })
+  }
+
+  @Test("the trailscraper gzip and JSON fixtures are read")
+  func trailscraper() {
+    let a = TrailAnalyzer().analyze(paths: [Fixtures.path("trails/trailscraper-fixtures")])
+    #expect(a.files.read == 2)
+    #expect(a.files.failed.isEmpty)
+    #expect(a.events.total == 5)
+  }
+
+  @Test("the malformed fixtures give clear per-file errors while the valid ones parse")
+  func serializerFixtures() {
+    let a = TrailAnalyzer().analyze(paths: [Fixtures.path("trails/aws-ctpl-serializer-fixtures")])
+    #expect(a.files.failed.count == 1)
+    let failure = a.files.failed.first
+    #expect(failure?.path.hasSuffix("SerializerTestFileBadJsonFormat.json") == true)
+    #expect(failure?.kind == .malformed)
+    #expect(failure?.offset == 1293)  // where Python's json module also stops
+    #expect(a.files.read == 11)
+    // Records with every field null or renamed cannot be used: each is counted, with its file named.
+    #expect(a.events.invalid == 3)
+    #expect(a.files.warnings.map { URL(fileURLWithPath: $0.path).lastPathComponent }.sorted() == [
+      "SerializerAllFieldsNull.json", "SerializerTestFileBadFieldName.json", "SerializerTestFileNewFieldName.json",
+    ])
+    #expect(a.events.total + a.events.invalid == 35)  // the records of the eleven well-formed files
+  }
+
+  @Test("every file under the real samples is read or reported, none silently dropped")
+  func everything() {
+    let root = Fixtures.path("trails")
+    let listing = TrailWalker().list([root])
+    let a = TrailAnalyzer().analyze(paths: [root])
+    #expect(a.files.read + a.files.failed.count == listing.files.count)
+    #expect(a.files.skipped[.notTrail] == 5)  // four licences and the README
+  }
+}
