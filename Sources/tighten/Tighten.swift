@@ -22,6 +22,29 @@ struct Tighten: ParsableCommand {
     version: TightenVersion.description,
     subcommands: [Scan.self]
   )
+
+  /// As ArgumentParser's, but bad flags exit with 2 as CLI.md says (not 64).
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      if code == .validationFailure {
+        Terminal.error(fullMessage(for: error) + "\n")
+        Foundation_exit(ExitStatus.cannotRun.rawValue)
+      }
+      exit(withError: error)
+    }
+  }
+}
+
+private func Foundation_exit(_ code: Int32) -> Never {
+  #if canImport(Glibc)
+    Glibc.exit(code)
+  #else
+    Darwin.exit(code)
+  #endif
 }
 
 /// The exit statuses of CLI.md.

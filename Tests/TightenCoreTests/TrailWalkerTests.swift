@@ -47,7 +47,7 @@ struct TrailWalkerTests {
   func timeSkipping() {
     let walker = TrailWalker(since: Timestamp.parse("2026-11-20T12:00:00Z"), until: Timestamp.parse("2026-11-21"))
     #expect(walker.skipReason(Self.delivery("20261120T1155Z")) == .outsideTime)  // written before --since
-    #expect(walker.skipReason(Self.delivery("20261120T1159Z")) == nil)  // the minute may hold 12:00:xx? no: kept
+    #expect(walker.skipReason(Self.delivery("20261120T1159Z")) == nil)  // written in the minute before: kept
     #expect(walker.skipReason(Self.delivery("20261121T2300Z")) == nil)  // late deliveries are kept
     #expect(walker.skipReason(Self.delivery("20261122T0100Z")) == .outsideTime)  // a day past --until
     #expect(walker.skipReason("lookup.json") == nil)

@@ -106,7 +106,7 @@ public enum ScanReport {
       var line = " "
       for (i, cell) in row.enumerated() {
         let pad = String(repeating: " ", count: widths[i] - cell.count)
-        line += " " + (rightAligned.contains(i) ? pad + cell : (i == row.count - 1 ? cell : cell + pad))
+        line += (i == 0 ? " " : "  ") + (rightAligned.contains(i) ? pad + cell : (i == row.count - 1 ? cell : cell + pad))
       }
       out += line + "\n"
     }

@@ -171,6 +171,22 @@ struct JSONCursor {
     let start = pos + 1
     var i = start
     var escaped = false
+    // Most strings are short (member names, ids): look at a few bytes before calling memchr.
+    let quick = min(end, start + 24)
+    while i < quick {
+      let b = base[i]
+      if b == ASCII.quote {
+        pos = i + 1
+        return (start, i - start, escaped)
+      }
+      if b == ASCII.backslash {
+        escaped = true
+        i += 2  // the escaped byte cannot end the string
+        continue
+      }
+      i += 1
+    }
+    if i > end { throw .incomplete }
     while true {
       guard i < end, let found = memchr(base + i, Int32(ASCII.quote), end - i) else { throw .incomplete }
       let q = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
@@ -260,11 +276,13 @@ struct JSONCursor {
     throw .incomplete
   }
 
+  @inline(__always)
   private func validateScalar(_ start: Int, _ stop: Int) throws(ScanFailure) {
     let first = base[start]
     if first == ASCII.t || first == ASCII.f || first == ASCII.n {
-      let word = UnsafeBufferPointer(start: base + start, count: stop - start)
-      if !(word.elementsEqual("true".utf8) || word.elementsEqual("false".utf8) || word.elementsEqual("null".utf8)) {
+      let p = base + start
+      let n = stop - start
+      if !(same(p, n, "true") || same(p, n, "false") || same(p, n, "null")) {
         throw malformed("invalid literal", at: start)
       }
     }
