@@ -26,6 +26,9 @@ struct TrailOptions: ParsableArguments {
   @Option(name: .customLong("jobs"), help: .hidden)
   var jobs: Int?
 
+  @Flag(name: .customLong("timing"), help: .hidden)
+  var timing = false
+
   func validate() throws {
     if paths.isEmpty { throw ValidationError("Give at least one trail file or folder (or '-' for standard input).") }
     if let since, Timestamp.parse(since) == nil {
@@ -61,7 +64,11 @@ struct TrailOptions: ParsableArguments {
     let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
     var report: (@Sendable (AnalysisProgress) -> Void)? = nil
     if let progress { report = { progress.update($0) } }
-    let analysis = analyzer.analyze(paths: paths, progress: report)
+    let started = ProgressLine.now()
+    let analysis = analyzer.analyze(paths: paths, progress: report) { phase in
+      if timing { Terminal.error("timing: \(phase) at \(ProgressLine.now() - started) s\n") }
+    }
+    if timing { Terminal.error("timing: analysis \(ProgressLine.now() - started) s\n") }
     progress?.finish()
     for failure in analysis.files.failed { Terminal.diagnose(failure.path, "error", failure.message) }
     for warning in analysis.files.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }

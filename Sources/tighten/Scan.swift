@@ -22,7 +22,9 @@ struct Scan: ParsableCommand {
   func run() throws {
     let analysis = try trails.analyze(mapper: PermissionMapper())
     switch format {
-    case .json: Terminal.write(ScanReport.json(analysis))
+    case .json:
+      ScanReport.json(analysis, to: Terminal.standardOutput())
+      if trails.timing { Terminal.error("timing: output done\n") }
     default: Terminal.write(ScanReport.text(analysis))
     }
     if analysis.isPartial { throw ExitStatus.partial }

@@ -15,14 +15,21 @@ enum Terminal {
 
   static func write(_ text: String) {
     var text = text
-    text.withUTF8 { bytes in
-      var done = 0
-      while done < bytes.count {
-        let n = Glibc.write(1, bytes.baseAddress! + done, bytes.count - done)
-        if n <= 0 { return }
-        done += n
-      }
+    text.withUTF8 { write($0) }
+  }
+
+  static func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+    var done = 0
+    while done < bytes.count {
+      let n = Glibc.write(1, bytes.baseAddress! + done, bytes.count - done)
+      if n <= 0 { return }
+      done += n
     }
+  }
+
+  /// Standard output as a sink for large reports.
+  static func standardOutput() -> ByteSink {
+    ByteSink { piece in write(piece) }
   }
 
   static func error(_ text: String) {

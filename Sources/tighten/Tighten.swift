@@ -28,11 +28,16 @@ struct Tighten: ParsableCommand {
     do {
       var command = try parseAsRoot()
       try command.run()
+      // The output is written: skip tearing down large tables on the way out.
+      Foundation_exit(0)
     } catch {
       let code = exitCode(for: error)
       if code == .validationFailure {
         Terminal.error(fullMessage(for: error) + "\n")
         Foundation_exit(ExitStatus.cannotRun.rawValue)
+      }
+      if let code = error as? ExitCode, code != .validationFailure, code != .success {
+        Foundation_exit(code.rawValue)  // the report is out; nothing left to print
       }
       exit(withError: error)
     }

@@ -36,13 +36,25 @@ final class Accumulator {
   var contexts: [ContextKey: Int32] = [:]
   var contextList: [ContextKey] = []
   var unmapped: [PairKey: Int] = [:]
+  var unmappedReasons: [PairKey: String] = [:]
   var dataEventSources = Set<Int32>()
 
   private var callerCache: [Int64: Bool] = [:]
   private var regionCache: [Int32: Bool] = [:]
   private var accountCache: [Int32: Bool] = [:]
-  private var mappingCache: [PairKey: MappedCall] = [:]
-  private var scratch = ResourceBuffer()
+  private var plans: [PairKey: CallPlan] = [:]
+  private var mapped: [MappedPermission] = []
+  /// Resolutions of calls without record resources, by plan, parameters, region and account.
+  private var resolutions: [ResolutionKey: [MappedPermission]] = [:]
+  private var denials: [Int32: (action: String, resource: String?)?] = [:]
+  static let resolutionCacheLimit = 50_000
+
+  struct ResolutionKey: Hashable {
+    var pair: PairKey
+    var parameters: Int32
+    var region: Int32
+    var account: Int32
+  }
 
   struct UsageKey: Hashable {
     var action: Int32
@@ -140,38 +152,125 @@ final class Accumulator {
       }
     }
 
-    // What: the IAM action(s) the call needed.
+    // What: the IAM permissions the call needed.
     let pair = PairKey(source: id(e.bytes(e.eventSource)), name: id(e.bytes(e.eventName)))
-    let mapped: MappedCall
-    if let cached = mappingCache[pair] {
-      mapped = cached
+    let plan: CallPlan
+    if let cached = plans[pair] {
+      plan = cached
     } else {
-      mapped = mapper.map(eventSource: string(pair.source), eventName: string(pair.name), names: names)
-      mappingCache[pair] = mapped
+      plan = mapper.plan(source: string(pair.source), event: string(pair.name))
+      plans[pair] = plan
     }
-    if mapped.needsNoPermission { return exclude(.noPermissionNeeded) }
+    if plan.needsNoPermission { return exclude(.noPermissionNeeded) }
     counted += 1
     principalEvents[principal, default: 0] += 1
     if e.eventCategory.isPresent ? equals(e.bytes(e.eventCategory), "Data") : e.managementEvent == false {
       dataEventSources.insert(pair.source)
     }
-    if mapped.actions.isEmpty {
+    if case .unmapped(let reason) = plan.kind {
       unmapped[pair, default: 0] += 1
+      if unmappedReasons[pair] == nil { unmappedReasons[pair] = reason }
       return
     }
-    let denied = mapper.isDenied(e.bytes(e.errorCode))
+    mapped.removeAll(keepingCapacity: true)
+    if e.resources.isEmpty && resolutions.count < Self.resolutionCacheLimit {
+      let key = ResolutionKey(
+        pair: pair, parameters: names.intern(e.bytes(e.requestParameters)), region: region, account: account)
+      if let cached = resolutions[key] {
+        mapped.append(contentsOf: cached)
+      } else {
+        mapper.resolve(plan, e, into: &mapped)
+        resolutions[key] = mapped
+      }
+    } else {
+      mapper.resolve(plan, e, into: &mapped)
+    }
+    let code = e.bytes(e.errorCode)
+    if code.count > 0 && mapper.isDenied(code) {
+      let message = id(e.bytes(e.errorMessage))
+      let named: (action: String, resource: String?)?
+      if let cached = denials[message] {
+        named = cached
+      } else {
+        named = mapper.deniedPermission(message: message < 0 ? nil : string(message))
+        denials[message] = named
+      }
+      mapper.markDenied(&mapped, named: named, plan: plan)
+    }
     let mfa: Int8 = e.mfaAuthenticated.map { $0 ? 1 : 0 } ?? -1
-    let base = ContextKey(
+    var key = ContextKey(
       principal: principal, session: session, account: account, region: region,
       sourceIP: id(e.bytes(e.sourceIPAddress)), invokedBy: id(e.bytes(e.invokedBy)), passedTo: Self.empty,
       mfa: mfa)
-    let context = contextID(base)
-    for action in mapped.actions {
-      scratch.reset()
-      let resource = names.intern(scratch.star)
-      usage[UsageKey(action: action, resource: resource, context: context), default: UsageStats()]
-        .add(denied: denied, at: time)
+    let context = contextID(key)
+    for permission in mapped {
+      var contextForThis = context
+      if !permission.passedTo.isEmpty {
+        key.passedTo = names.intern(permission.passedTo)
+        contextForThis = contextID(key)
+        key.passedTo = Self.empty
+      }
+      let usageKey = UsageKey(
+        action: names.intern(permission.action), resource: names.intern(permission.resource), context: contextForThis)
+      usage[usageKey, default: UsageStats()].add(denied: permission.denied, at: time)
     }
+  }
+
+  /// This worker's usage as rows sorted by action and resource bytes, then
+  /// context; made by `finish()` so that the sorting runs on every core.
+  struct Row {
+    var action: Int32
+    var resource: Int32
+    var context: Int32
+    var stats: UsageStats
+  }
+
+  private(set) var rows: [Row] = []
+
+  func finish() {
+    let contexts = contextList.map(context)
+    let order = contexts.indices.sorted { TrailAnalyzer.contextOrder(contexts[$0], contexts[$1]) }
+    var contextRank = [Int](repeating: 0, count: contexts.count)
+    for (r, index) in order.enumerated() { contextRank[index] = r }
+    var used = [Bool](repeating: false, count: names.count)
+    for key in usage.keys {
+      used[Int(key.action)] = true
+      used[Int(key.resource)] = true
+    }
+    var byBytes = (0..<Int32(names.count)).filter { used[Int($0)] }
+    byBytes.withUnsafeMutableBufferPointer { ids in ids.sort { names.less($0, $1) } }
+    var rank = [Int](repeating: 0, count: names.count)
+    for (r, id) in byBytes.enumerated() { rank[Int(id)] = r }
+    var keyed: [(UInt64, Row)] = []
+    keyed.reserveCapacity(usage.count)
+    let packed = byBytes.count < 1 << 24 && contexts.count < 1 << 16
+    for (key, stats) in usage {
+      let row = Row(action: key.action, resource: key.resource, context: key.context, stats: stats)
+      let sortKey = packed
+        ? UInt64(rank[Int(key.action)]) << 40 | UInt64(rank[Int(key.resource)]) << 16 | UInt64(contextRank[Int(key.context)])
+        : 0
+      keyed.append((sortKey, row))
+    }
+    usage = [:]
+    resolutions = [:]
+    if packed {
+      keyed.withUnsafeMutableBufferPointer { k in k.sort { $0.0 < $1.0 } }
+    } else {
+      keyed.sort { x, y in
+        let (a, b) = (x.1, y.1)
+        if a.action != b.action { return rank[Int(a.action)] < rank[Int(b.action)] }
+        if a.resource != b.resource { return rank[Int(a.resource)] < rank[Int(b.resource)] }
+        return contextRank[Int(a.context)] < contextRank[Int(b.context)]
+      }
+    }
+    rows = keyed.map(\.1)
+  }
+
+  func context(_ k: ContextKey) -> CallContext {
+    CallContext(
+      principal: string(k.principal), sessionArn: string(k.session), principalAccount: string(k.account),
+      region: string(k.region), sourceIP: string(k.sourceIP), invokedBy: string(k.invokedBy),
+      passedToService: string(k.passedTo), mfa: k.mfa < 0 ? nil : k.mfa == 1)
   }
 
   private func contextID(_ key: ContextKey) -> Int32 {
@@ -197,18 +296,6 @@ final class Accumulator {
       arn: arn, sessionArn: session < 0 ? nil : string(session), account: account, roleName: roleName,
       userName: userName, isUser: isUser)
   }
-}
-
-/// Scratch bytes for building a resource ARN without a `String` per event.
-struct ResourceBuffer {
-  var bytes: [UInt8] = []
-  let star: UnsafeBufferPointer<UInt8> = {
-    let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-    p.initialize(to: 0x2A)
-    return UnsafeBufferPointer(start: p, count: 1)
-  }()
-
-  mutating func reset() { bytes.removeAll(keepingCapacity: true) }
 }
 
 @inline(__always)

@@ -8,6 +8,7 @@ public struct JSONWriter {
   public init() {}
 
   public static func quote(_ s: String) -> String {
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
     var out = "\""
     out.reserveCapacity(s.utf8.count + 2)
     for scalar in s.unicodeScalars {
@@ -30,6 +31,21 @@ public struct JSONWriter {
   }
 
   public mutating func raw(_ s: String) { text += s }
+
+  /// An array of one-line objects, one per line: `[\n    {…},\n    {…}\n  ]`.
+  public static func rows<T>(_ items: [T], into out: inout String, _ render: (T, inout String) -> Void) {
+    if items.isEmpty {
+      out += "[]"
+      return
+    }
+    out += "[\n"
+    for (i, item) in items.enumerated() {
+      out += "    "
+      render(item, &out)
+      out += i == items.count - 1 ? "\n" : ",\n"
+    }
+    out += "  ]"
+  }
 }
 
 /// A JSON value for small, ordered objects in reports.

@@ -1,12 +1,45 @@
 /// The `scan` command's output: JSON as CLI.md fixes it, or text for a person.
 public enum ScanReport {
   public static func json(_ a: TrailAnalysis) -> String {
-    JSONValue.object(
-      commonMembers(a) + [
-        ("permissions", .array(a.permissions.map(permissionJSON))),
-        ("unmapped", .array(a.unmapped.map(unmappedJSON))),
-      ]
-    ).pretty() + "\n"
+    ByteSink.collect { json(a, to: $0) }
+  }
+
+  /// Writes the JSON of CLI.md, streaming the permission rows.
+  public static func json(_ a: TrailAnalysis, to out: ByteSink) {
+    out.append("{\n" as StaticString)
+    for (name, value) in commonMembers(a) {
+      out.append("  \(JSONWriter.quote(name)): \(value.pretty(indent: "  ")),\n")
+    }
+    out.append("  \"permissions\": " as StaticString)
+    permissionRows(a, to: out)
+    out.append(",\n  \"unmapped\": " as StaticString)
+    var unmapped = ""
+    JSONWriter.rows(a.unmapped, into: &unmapped) { row, text in text += unmappedJSON(row).compact }
+    out.append(unmapped)
+    out.append("\n}\n" as StaticString)
+    out.flush()
+  }
+
+  /// `[ {"action": …, "resource": …, "count": …, …}, … ]`, one row per line.
+  static func permissionRows(_ a: TrailAnalysis, to out: ByteSink) {
+    var first = true
+    a.forEachPermission { action, resource, stats in
+      out.append(first ? "[\n    {\"action\": " as StaticString : ",\n    {\"action\": " as StaticString)
+      first = false
+      out.appendQuoted(a.bytes(action))
+      out.append(", \"resource\": " as StaticString)
+      out.appendQuoted(a.bytes(resource))
+      out.append(", \"count\": " as StaticString)
+      out.append(stats.count)
+      out.append(", \"denied\": " as StaticString)
+      out.append(stats.denied)
+      out.append(", \"firstSeen\": " as StaticString)
+      out.appendTimestamp(stats.firstSeen)
+      out.append(", \"lastSeen\": " as StaticString)
+      out.appendTimestamp(stats.lastSeen)
+      out.append("}" as StaticString)
+    }
+    out.append(first ? "[]" as StaticString : "\n  ]" as StaticString)
   }
 
   /// `files`, `events` and `principals`, shared by every command's JSON.
@@ -59,6 +92,7 @@ public enum ScanReport {
       ("eventSource", .string(row.call.eventSource)),
       ("eventName", .string(row.call.eventName)),
       ("count", .int(row.count)),
+      ("reason", .string(row.call.reason)),
     ])
   }
 
@@ -83,7 +117,9 @@ public enum ScanReport {
     }
     if !a.unmapped.isEmpty {
       out += "\nUnmapped calls (\(a.unmapped.count)): no known IAM action\n"
-      out += table(a.unmapped.map { [$0.call.eventSource, $0.call.eventName, String($0.count)] }, rightAligned: [2])
+      out += table(
+        a.unmapped.map { [$0.call.eventSource, $0.call.eventName, String($0.count), $0.call.reason] },
+        rightAligned: [2])
     }
     return out
   }

@@ -20,7 +20,6 @@ final class Interner {
   private var offsets: [Int] = []
   private var lengths: [Int32] = []
   private var hashes: [UInt64] = []
-  private var strings: [String?] = []
   private var slots: [Int32]  // -1 empty, else id
   private var mask: Int
 
@@ -90,7 +89,6 @@ final class Interner {
     offsets.append(storageCount)
     lengths.append(Int32(n))
     hashes.append(h)
-    strings.append(nil)
     storageCount += n
     slots[slot] = id
     if offsets.count * 2 > slots.count { grow() }
@@ -108,14 +106,29 @@ final class Interner {
     }
   }
 
+  /// Byte order of two ids' strings.
+  func less(_ a: Int32, _ b: Int32) -> Bool {
+    compareBytes(bytes(a), bytes(b)) < 0
+  }
+
   func bytes(_ id: Int32) -> UnsafeBufferPointer<UInt8> {
     UnsafeBufferPointer(start: storage + offsets[Int(id)], count: Int(lengths[Int(id)]))
   }
 
+  /// The string of an id. Reading never changes the table, so a finished
+  /// table can be read from several threads.
   func string(_ id: Int32) -> String {
-    if let s = strings[Int(id)] { return s }
-    let s = String(decoding: bytes(id), as: UTF8.self)
-    strings[Int(id)] = s
-    return s
+    String(decoding: bytes(id), as: UTF8.self)
   }
+}
+
+/// -1, 0 or 1 as `a` sorts before, with, or after `b`, byte by byte.
+@inline(__always)
+func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+  let n = min(a.count, b.count)
+  if n > 0 {
+    let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+    if c != 0 { return c < 0 ? -1 : 1 }
+  }
+  return a.count < b.count ? -1 : a.count > b.count ? 1 : 0
 }

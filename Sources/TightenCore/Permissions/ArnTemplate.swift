@@ -1,0 +1,157 @@
+/// An ARN template of the Service Authorization Reference, such as
+/// `arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}`.
+///
+/// It can tell whether an ARN is of its type, and build an ARN from values;
+/// a value that is not known becomes `*`, so the result is as specific as the
+/// evidence allows (`arn:aws:ec2:us-east-1:111122223333:vpc/*` for a VPC not
+/// yet created).
+public struct ArnTemplate: Sendable, Equatable, CustomStringConvertible {
+  enum Part: Sendable, Equatable {
+    case literal([UInt8])
+    case variable(String)
+  }
+
+  let parts: [Part]
+  public let text: String
+  /// The parts again, flattened for matching without reference counting.
+  private let flat: [FlatPart]
+  private let literalBytes: [UInt8]
+
+  struct FlatPart: Sendable, Equatable {
+    var isVariable: Bool
+    var start: Int  // literal: where its bytes are in `literalBytes`
+    var count: Int
+    var mayBeEmpty: Bool  // Region and Account are empty in S3 and IAM ARNs
+    var pathLike: Bool
+  }
+
+  public init(_ text: String) {
+    self.text = text
+    var parts: [Part] = []
+    var literal: [UInt8] = []
+    var rest = Substring(text)
+    while let open = rest.range(ofDollarBrace: ()) {
+      literal += Array(rest[..<open.lowerBound].utf8)
+      guard let close = rest[open.upperBound...].firstIndex(of: "}") else { break }
+      if !literal.isEmpty {
+        parts.append(.literal(literal))
+        literal = []
+      }
+      parts.append(.variable(String(rest[open.upperBound..<close])))
+      rest = rest[rest.index(after: close)...]
+    }
+    literal += Array(rest.utf8)
+    if !literal.isEmpty { parts.append(.literal(literal)) }
+    self.parts = parts
+    var flat: [FlatPart] = []
+    var bytes: [UInt8] = []
+    for part in parts {
+      switch part {
+      case .literal(let l):
+        flat.append(FlatPart(isVariable: false, start: bytes.count, count: l.count, mayBeEmpty: false, pathLike: false))
+        bytes += l
+      case .variable(let name):
+        flat.append(
+          FlatPart(
+            isVariable: true, start: 0, count: 0, mayBeEmpty: name == "Region" || name == "Account",
+            pathLike: Self.isPathLike(name)))
+      }
+    }
+    self.flat = flat
+    self.literalBytes = bytes
+  }
+
+  public var description: String { text }
+
+  /// The variables other than partition, region and account.
+  public var variables: [String] {
+    parts.compactMap {
+      if case .variable(let v) = $0, !["Partition", "Region", "Account"].contains(v) { return v }
+      return nil
+    }
+  }
+
+  /// Variables that may hold `/` and `:` when they end the template (object keys, paths).
+  static func isPathLike(_ name: String) -> Bool {
+    name == "ObjectName" || name.hasSuffix("WithPath") || name.hasSuffix("Path") || name == "ParameterNameWithoutLeadingSlash"
+      || name == "Token" || name == "ResourceArn"
+  }
+
+  /// Whether `arn` is an ARN of this type.
+  ///
+  /// A variable inside the template matches up to the next literal (it cannot
+  /// hold that literal's first byte); the last one matches the rest, without
+  /// `:` unless it is path-like (an S3 key may hold anything).
+  public func matches(_ arn: UnsafeBufferPointer<UInt8>) -> Bool {
+    literalBytes.withUnsafeBufferPointer { lit in
+      flat.withUnsafeBufferPointer { parts in
+        var pos = 0
+        let n = arn.count
+        for i in 0..<parts.count {
+          let part = parts[i]
+          if !part.isVariable {
+            guard n - pos >= part.count else { return false }
+            for k in 0..<part.count where arn[pos + k] != lit[part.start + k] { return false }
+            pos += part.count
+            continue
+          }
+          if i == parts.count - 1 {
+            // The last part: the rest of the ARN.
+            if !part.mayBeEmpty && pos == n { return false }
+            if part.pathLike { return true }
+            for k in pos..<n where arn[k] == 0x3A { return false }
+            return true
+          }
+          let next = parts[i + 1]
+          let stop = next.isVariable ? UInt8(0x3A) : lit[next.start]
+          let from = pos
+          while pos < n && arn[pos] != stop { pos += 1 }
+          if pos == from && !part.mayBeEmpty { return false }
+        }
+        return pos == n
+      }
+    }
+  }
+
+  public func matches(_ arn: String) -> Bool {
+    var arn = arn
+    return arn.withUTF8 { matches($0) }
+  }
+
+  /// Builds an ARN; variables missing from `values` become `*`.
+  public func build(partition: String, region: String, account: String, values: [String: String]) -> String {
+    var out = ""
+    for part in parts {
+      switch part {
+      case .literal(let bytes): out += String(decoding: bytes, as: UTF8.self)
+      case .variable("Partition"): out += partition
+      case .variable("Region"): out += region.isEmpty ? "*" : region
+      case .variable("Account"): out += account.isEmpty ? "*" : account
+      case .variable(let name): out += values[name] ?? "*"
+      }
+    }
+    return out
+  }
+}
+
+extension Substring {
+  fileprivate func range(ofDollarBrace: Void) -> Range<Index>? {
+    var i = startIndex
+    while i < endIndex {
+      let next = index(after: i)
+      if self[i] == "$" && next < endIndex && self[next] == "{" { return i..<index(after: next) }
+      i = next
+    }
+    return nil
+  }
+}
+
+/// The partition a region belongs to.
+public func partition(forRegion region: String) -> String {
+  if region.hasPrefix("cn-") { return "aws-cn" }
+  if region.hasPrefix("us-gov-") { return "aws-us-gov" }
+  if region.hasPrefix("us-isob-") { return "aws-iso-b" }
+  if region.hasPrefix("us-iso-") { return "aws-iso" }
+  if region.hasPrefix("eu-isoe-") { return "aws-iso-e" }
+  return "aws"
+}
