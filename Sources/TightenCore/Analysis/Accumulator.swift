@@ -42,10 +42,24 @@ final class Accumulator {
   private var callerCache: [Int64: Bool] = [:]
   private var regionCache: [Int32: Bool] = [:]
   private var accountCache: [Int32: Bool] = [:]
-  private var plans: [PairKey: CallPlan] = [:]
+  private var plans: [PairKey: PlanEntry] = [:]
   private var mapped: [MappedPermission] = []
+  private var arnScratch: [UnsafeBufferPointer<UInt8>] = []
   /// Resolutions of calls without record resources, by plan, parameters, region and account.
-  private var resolutions: [ResolutionKey: [MappedPermission]] = [:]
+  private var resolutions: [ResolutionKey: [Resolved]] = [:]
+
+  struct PlanEntry {
+    var plan: CallPlan
+    /// The interned name of the first action (the fast path's only one).
+    var firstAction: Int32
+  }
+
+  /// A resolved permission by interned ids.
+  struct Resolved {
+    var action: Int32
+    var resource: Int32
+    var passedTo: Int32
+  }
   private var denials: [Int32: (action: String, resource: String?)?] = [:]
   static let resolutionCacheLimit = 50_000
 
@@ -154,13 +168,17 @@ final class Accumulator {
 
     // What: the IAM permissions the call needed.
     let pair = PairKey(source: id(e.bytes(e.eventSource)), name: id(e.bytes(e.eventName)))
-    let plan: CallPlan
+    let entry: PlanEntry
     if let cached = plans[pair] {
-      plan = cached
+      entry = cached
     } else {
-      plan = mapper.plan(source: string(pair.source), event: string(pair.name))
-      plans[pair] = plan
+      let plan = mapper.plan(source: string(pair.source), event: string(pair.name))
+      var first = Self.empty
+      if case .actions(let actions) = plan.kind, let action = actions.first { first = names.intern(action.action.name) }
+      entry = PlanEntry(plan: plan, firstAction: first)
+      plans[pair] = entry
     }
+    let plan = entry.plan
     if plan.needsNoPermission { return exclude(.noPermissionNeeded) }
     counted += 1
     principalEvents[principal, default: 0] += 1
@@ -172,21 +190,60 @@ final class Accumulator {
       if unmappedReasons[pair] == nil { unmappedReasons[pair] = reason }
       return
     }
-    mapped.removeAll(keepingCapacity: true)
-    if e.resources.isEmpty && resolutions.count < Self.resolutionCacheLimit {
-      let key = ResolutionKey(
-        pair: pair, parameters: names.intern(e.bytes(e.requestParameters)), region: region, account: account)
-      if let cached = resolutions[key] {
-        mapped.append(contentsOf: cached)
-      } else {
-        mapper.resolve(plan, e, into: &mapped)
-        resolutions[key] = mapped
-      }
-    } else {
-      mapper.resolve(plan, e, into: &mapped)
-    }
+    let mfa: Int8 = e.mfaAuthenticated.map { $0 ? 1 : 0 } ?? -1
+    var key = ContextKey(
+      principal: principal, session: session, account: account, region: region,
+      sourceIP: id(e.bytes(e.sourceIPAddress)), invokedBy: id(e.bytes(e.invokedBy)), passedTo: Self.empty,
+      mfa: mfa)
+    let context = contextID(key)
     let code = e.bytes(e.errorCode)
-    if code.count > 0 && mapper.isDenied(code) {
+    let denied = code.count > 0 && mapper.isDenied(code)
+
+    if !denied {
+      // Fast path 1: the record names the resources of the call's one action.
+      arnScratch.removeAll(keepingCapacity: true)
+      if !e.resources.isEmpty && mapper.recordResourceFast(plan, e, into: &arnScratch) {
+        for arn in arnScratch {
+          usage[UsageKey(action: entry.firstAction, resource: names.intern(arn), context: context), default: UsageStats()]
+            .add(denied: false, at: time)
+        }
+        return
+      }
+      // Fast path 2: the same request was resolved before.
+      if e.resources.isEmpty && resolutions.count < Self.resolutionCacheLimit {
+        let cacheKey = ResolutionKey(
+          pair: pair, parameters: names.intern(e.bytes(e.requestParameters)), region: region, account: account)
+        let resolved: [Resolved]
+        if let cached = resolutions[cacheKey] {
+          resolved = cached
+        } else {
+          mapped.removeAll(keepingCapacity: true)
+          mapper.resolve(plan, e, into: &mapped)
+          resolved = mapped.map {
+            Resolved(
+              action: names.intern($0.action), resource: names.intern($0.resource),
+              passedTo: $0.passedTo.isEmpty ? Self.empty : names.intern($0.passedTo))
+          }
+          resolutions[cacheKey] = resolved
+        }
+        for r in resolved {
+          var contextForThis = context
+          if r.passedTo >= 0 {
+            key.passedTo = r.passedTo
+            contextForThis = contextID(key)
+            key.passedTo = Self.empty
+          }
+          usage[UsageKey(action: r.action, resource: r.resource, context: contextForThis), default: UsageStats()]
+            .add(denied: false, at: time)
+        }
+        return
+      }
+    }
+
+    // The general path: resolve, then apply what a refusal names.
+    mapped.removeAll(keepingCapacity: true)
+    mapper.resolve(plan, e, into: &mapped)
+    if denied {
       let message = id(e.bytes(e.errorMessage))
       let named: (action: String, resource: String?)?
       if let cached = denials[message] {
@@ -197,12 +254,6 @@ final class Accumulator {
       }
       mapper.markDenied(&mapped, named: named, plan: plan)
     }
-    let mfa: Int8 = e.mfaAuthenticated.map { $0 ? 1 : 0 } ?? -1
-    var key = ContextKey(
-      principal: principal, session: session, account: account, region: region,
-      sourceIP: id(e.bytes(e.sourceIPAddress)), invokedBy: id(e.bytes(e.invokedBy)), passedTo: Self.empty,
-      mfa: mfa)
-    let context = contextID(key)
     for permission in mapped {
       var contextForThis = context
       if !permission.passedTo.isEmpty {

@@ -295,6 +295,25 @@ public struct PermissionMapper: Sendable {
     return ["*"]
   }
 
+  /// For a call with one action and no hint: the record's resources of the
+  /// action's types, as bytes, when there are any (the common case of data
+  /// events, which name their object, table or function).
+  func recordResourceFast(_ plan: CallPlan, _ e: borrowing EventView, into out: inout [UnsafeBufferPointer<UInt8>]) -> Bool {
+    guard case .actions(let actions) = plan.kind, actions.count == 1, plan.passRoles.isEmpty else { return false }
+    let planned = actions[0]
+    guard planned.hint == nil, planned.required <= 1, !planned.candidates.isEmpty else { return false }
+    for ref in e.resources {
+      let arn = e.bytes(ref.arn)
+      guard arn.count > 0 else { continue }
+      if planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }),
+        !out.contains(where: { compareBytes($0, arn) == 0 })
+      {
+        out.append(arn)
+      }
+    }
+    return !out.isEmpty
+  }
+
   private func recordResources(_ planned: CallPlan.PlannedAction, _ r: Request) -> [String]? {
     var found: [String] = []
     for arn in r.recordArns where planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }) {

@@ -1,47 +1,9 @@
 /// Output written as bytes and handed on in large pieces, so a report of a
 /// million rows never sits whole in memory.
 public final class ByteSink {
-  private var buffer = Bytes()
+  private let buffer = ByteArena(capacity: 1 << 16)
   private let flushAt: Int
   private let write: (UnsafeBufferPointer<UInt8>) -> Void
-
-  /// Bytes in storage that only grows, written without Array's checks.
-  struct Bytes {
-    var base = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
-    var capacity = 1 << 16
-    var count = 0
-    var isEmpty: Bool { count == 0 }
-
-    @inline(__always) mutating func reserve(_ extra: Int) {
-      guard count + extra > capacity else { return }
-      var size = capacity * 2
-      while size < count + extra { size *= 2 }
-      let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-      fresh.update(from: base, count: count)
-      base.deallocate()
-      base = fresh
-      capacity = size
-    }
-
-    @inline(__always) mutating func append(_ byte: UInt8) {
-      reserve(1)
-      base[count] = byte
-      count += 1
-    }
-
-    @inline(__always) mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
-      guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-      reserve(bytes.count)
-      (base + count).update(from: source, count: bytes.count)
-      count += bytes.count
-    }
-
-    mutating func append<S: Sequence>(contentsOf bytes: S) where S.Element == UInt8 {
-      for b in bytes { append(b) }
-    }
-
-    mutating func removeAll(keepingCapacity: Bool) { count = 0 }
-  }
 
   /// - Parameter write: Receives each piece, in order.
   public init(flushAt: Int = 1 << 20, write: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
@@ -50,7 +12,6 @@ public final class ByteSink {
     buffer.reserve(flushAt + 4096)
   }
 
-  deinit { buffer.base.deallocate() }
 
   /// Collects everything into a string (tests, small outputs).
   public static func collect(_ body: (ByteSink) -> Void) -> String {
@@ -62,9 +23,9 @@ public final class ByteSink {
   }
 
   public func flush() {
-    if !buffer.isEmpty {
+    if buffer.count > 0 {
       write(UnsafeBufferPointer(start: buffer.base, count: buffer.count))
-      buffer.removeAll(keepingCapacity: true)
+      buffer.reset()
     }
   }
 
@@ -74,16 +35,15 @@ public final class ByteSink {
 
   public func append(_ text: String) {
     var text = text
-    text.withUTF8 { buffer.append(contentsOf: $0) }
-    maybeFlush()
+    text.withUTF8 { append($0) }
   }
 
   public func append(_ text: StaticString) {
-    buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    buffer.append(text.utf8Start, count: text.utf8CodeUnitCount)
   }
 
   public func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-    buffer.append(contentsOf: bytes)
+    if let base = bytes.baseAddress { buffer.append(base, count: bytes.count) }
     maybeFlush()
   }
 
@@ -113,9 +73,9 @@ public final class ByteSink {
     }
     if needsEscape {
       var quoted = JSONWriter.quote(String(decoding: bytes, as: UTF8.self))
-      quoted.withUTF8 { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: $0.dropFirst().dropLast())) }
-    } else {
-      buffer.append(contentsOf: bytes)
+      quoted.withUTF8 { buffer.append($0.baseAddress! + 1, count: $0.count - 2) }
+    } else if let base = bytes.baseAddress {
+      buffer.append(base, count: bytes.count)
     }
     buffer.append(0x22)
     maybeFlush()

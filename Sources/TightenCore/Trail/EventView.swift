@@ -35,7 +35,6 @@ public struct EventView: ~Copyable {
   public var eventCategory: Field { record.eventCategory }
   public var recipientAccountId: Field { record.recipientAccountId }
   public var sourceIPAddress: Field { record.sourceIPAddress }
-  public var userAgent: Field { record.userAgent }
   public var readOnly: Bool? { record.readOnly }
   public var managementEvent: Bool? { record.managementEvent }
   /// The raw JSON of `requestParameters` (absent when null).

@@ -27,7 +27,6 @@ struct RawRecord {
   var eventCategory = Field.absent
   var recipientAccountId = Field.absent
   var sourceIPAddress = Field.absent
-  var userAgent = Field.absent
   var readOnly: Bool? = nil
   var managementEvent: Bool? = nil
   var requestParameters = Field.absent  // raw JSON value

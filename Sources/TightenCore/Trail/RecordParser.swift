@@ -70,7 +70,6 @@ struct RecordParser {
       case .eventCategory: try string(&c, \.eventCategory, "eventCategory")
       case .recipientAccountId: try string(&c, \.recipientAccountId, "recipientAccountId")
       case .sourceIPAddress: try string(&c, \.sourceIPAddress, "sourceIPAddress")
-      case .userAgent: try string(&c, \.userAgent, "userAgent")
       case .readOnly: record.readOnly = try boolean(&c)
       case .managementEvent: record.managementEvent = try boolean(&c)
       case .requestParameters: try raw(&c, \.requestParameters, "requestParameters")
@@ -330,7 +329,7 @@ func same(_ p: UnsafePointer<UInt8>, _ n: Int, _ literal: StaticString) -> Bool 
 /// The member names of a record that the parser acts on.
 enum RecordKey {
   case eventSource, eventName, eventTime, timestamp, awsRegion, errorCode, errorMessage, eventType
-  case eventCategory, recipientAccountId, sourceIPAddress, userAgent, readOnly, managementEvent
+  case eventCategory, recipientAccountId, sourceIPAddress, readOnly, managementEvent
   case requestParameters, responseElements, additionalEventData, userIdentity, resources
   case detail, cloudTrailEvent, records, events, other
 
@@ -356,8 +355,6 @@ enum RecordKey {
         self = .eventType
       } else if same(p, n, "resources") {
         self = .resources
-      } else if same(p, n, "userAgent") {
-        self = .userAgent
       } else {
         self = .other
       }
