@@ -187,6 +187,24 @@ public struct TrailAnalyzer: Sendable {
     return merged
   }
 
+  /// Analyses bytes in memory (a file's content, gzip'd or not) on the calling thread.
+  public func analyze(bytes: [UInt8], path: String = "<memory>") -> TrailAnalysis {
+    let accumulator = Accumulator(filter: filter, mapper: mapper)
+    let scanner = RecordScanner(limits: scanLimits)
+    var counts = ScanCounts()
+    var error: InputError? = nil
+    do {
+      try scanner.scan(GzipReader(bytes: bytes, path: path, limits: decompressionLimits), counts: &counts) {
+        accumulator.add($0)
+      }
+    } catch let failure {
+      error = failure
+    }
+    accumulator.finish()
+    return Self.merge(
+      [WorkerResult(accumulator: accumulator, outcomes: [(0, FileOutcome(counts: counts, error: error))])], fileCount: 1)
+  }
+
   struct FileOutcome {
     var counts: ScanCounts
     var error: InputError?

@@ -71,17 +71,19 @@ public struct ArnTemplate: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
-  /// Variables that may hold `/` and `:` when they end the template (object keys, paths).
+  /// Variables whose values may hold `/` (object keys, paths, log groups,
+  /// secret and repository names); object keys may hold anything.
   static func isPathLike(_ name: String) -> Bool {
     name == "ObjectName" || name.hasSuffix("WithPath") || name.hasSuffix("Path") || name == "ParameterNameWithoutLeadingSlash"
-      || name == "Token" || name == "ResourceArn"
+      || name == "Token" || name == "ResourceArn" || name == "LogGroupName" || name == "SecretId"
+      || name == "RepositoryName"
   }
 
   /// Whether `arn` is an ARN of this type.
   ///
   /// A variable inside the template matches up to the next literal (it cannot
   /// hold that literal's first byte); the last one matches the rest, without
-  /// `:` unless it is path-like (an S3 key may hold anything).
+  /// `:` or `/` unless it is path-like (an S3 key may hold anything).
   public func matches(_ arn: UnsafeBufferPointer<UInt8>) -> Bool {
     literalBytes.withUnsafeBufferPointer { lit in
       flat.withUnsafeBufferPointer { parts in
@@ -99,7 +101,7 @@ public struct ArnTemplate: Sendable, Equatable, CustomStringConvertible {
             // The last part: the rest of the ARN.
             if !part.mayBeEmpty && pos == n { return false }
             if part.pathLike { return true }
-            for k in pos..<n where arn[k] == 0x3A { return false }
+            for k in pos..<n where arn[k] == 0x3A || arn[k] == 0x2F { return false }
             return true
           }
           let next = parts[i + 1]

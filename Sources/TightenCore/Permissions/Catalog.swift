@@ -64,6 +64,12 @@ public final class Catalog: @unchecked Sendable {
   let deniedCodes: Set<String>
   let dataEvents: Set<String>  // "source Event"
   let apiGatewayRoutes: [String: [ApiGatewayRoute]]
+  /// Services whose calls are authorised on every required resource type at once.
+  let allRequired: Set<String>
+  /// The resource type a bare identifier is taken for, per service.
+  let preferredTypes: [String: String]
+  /// Identifier prefixes that make it another type (`us.` → inference profile).
+  let identifierPrefixes: [String: [(type: String, prefixes: [String])]]
 
   init(text staticText: StaticString) {
     let text = UnsafeBufferPointer(start: staticText.utf8Start, count: staticText.utf8CodeUnitCount)
@@ -79,6 +85,9 @@ public final class Catalog: @unchecked Sendable {
     var deniedCodes = Set<String>()
     var dataEvents = Set<String>()
     var routes: [String: [ApiGatewayRoute]] = [:]
+    var preferred: [String: String] = [:]
+    var allRequired = Set<String>()
+    var idPrefixes: [String: [(type: String, prefixes: [String])]] = [:]
     var open: (prefix: String, start: Int)? = nil
 
     Self.forEachLine(text, in: 0..<text.count) { kind, fields, lineStart in
@@ -116,6 +125,12 @@ public final class Catalog: @unchecked Sendable {
         for event in f(2).split(separator: " ") { dataEvents.insert("\(source) \(event)") }
       case 0x47:  // G
         routes[f(2), default: []].append(ApiGatewayRoute(verb: f(3), path: f(4)))
+      case 0x51:  // Q
+        allRequired.insert(f(1))
+      case 0x54:  // T
+        preferred[f(1)] = f(2)
+      case 0x49:  // I
+        idPrefixes[f(1), default: []].append((f(2), f(3).split(separator: " ").map(String.init)))
       default:
         break
       }
@@ -132,6 +147,9 @@ public final class Catalog: @unchecked Sendable {
     self.deniedCodes = deniedCodes
     self.dataEvents = dataEvents
     self.apiGatewayRoutes = routes
+    self.preferredTypes = preferred
+    self.allRequired = allRequired
+    self.identifierPrefixes = idPrefixes
   }
 
   /// Calls `body` with each line's kind byte, its tab-separated fields and where it starts.
@@ -169,7 +187,8 @@ public final class Catalog: @unchecked Sendable {
         func f(_ i: Int) -> String { i < fields.count ? String(decoding: fields[i], as: UTF8.self) : "" }
         if kind == 0x52 {  // R
           let templates = f(2).split(separator: "|").map { ArnTemplate(String($0)) }
-          service.resourceTypes[f(1)] = ResourceType(name: f(1), templates: templates)
+          // Keyed in lower case: the reference spells a type differently in places (`Secret`, `secret`).
+          service.resourceTypes[f(1).lowercased()] = ResourceType(name: f(1), templates: templates)
         } else if kind == 0x41 {  // A
           pending.append((f(1), f(2), f(3).split(separator: ",")))
         }
@@ -178,7 +197,9 @@ public final class Catalog: @unchecked Sendable {
         var resolved: [(type: ResourceType, required: Bool)] = []
         for t in types where !t.isEmpty {
           let required = t.hasSuffix("!")
-          if let type = service.resourceTypes[String(required ? t.dropLast() : t)] { resolved.append((type, required)) }
+          if let type = service.resourceTypes[String(required ? t.dropLast() : t).lowercased()] {
+            resolved.append((type, required))
+          }
         }
         service.actions[name.lowercased()] = Action(
           name: "\(prefix):\(name)", level: AccessLevel(rawValue: level) ?? .write, resourceTypes: resolved)

@@ -33,6 +33,7 @@ struct CallPlan: Sendable {
     /// The resource types to try, required first, with where each variable is found.
     var candidates: [ResolverPlan.Candidate] = []
     var required: Int = 0
+    var service: String = ""
   }
 
   var kind: Kind
@@ -93,7 +94,13 @@ public struct PermissionMapper: Sendable {
 
   private func planned(_ action: Catalog.Action, hint: String?) -> CallPlan.PlannedAction {
     let required = action.resourceTypes.filter(\.required)
-    let ordered = required + action.resourceTypes.filter { !$0.required }
+    var ordered = required + action.resourceTypes.filter { !$0.required }
+    let service = String(action.name.prefix { $0 != ":" })
+    if let preferred = catalog.preferredTypes[service],
+      let at = ordered.firstIndex(where: { $0.type.name.lowercased() == preferred })
+    {
+      ordered.insert(ordered.remove(at: at), at: required.count > 0 ? min(at, required.count) : 0)
+    }
     let candidates = ordered.map { entry in
       ResolverPlan.Candidate(
         type: entry.type,
@@ -103,14 +110,17 @@ public struct PermissionMapper: Sendable {
             variables: template.variables.map { variable in
               var paths = catalog.parameterPaths[variable] ?? []
               let camel = variable.prefix(1).lowercased() + variable.dropFirst()
-              for guess in [camel, variable] + (catalog.parameterPaths["*"] ?? []) where !paths.contains(guess) {
-                paths.append(guess)
+              var guesses = [camel, variable] + (catalog.parameterPaths["*"] ?? [])
+              for (key, fallback) in catalog.parameterPaths where key.count > 1 && key.hasPrefix("*") {
+                if template.variables.count == 1 && variable.hasSuffix(key.dropFirst()) { guesses += fallback }
               }
+              for guess in guesses where !paths.contains(guess) { paths.append(guess) }
               return ResolverPlan.VariablePlan(name: variable, paths: paths.map(JSONLookup.Path.init))
             })
         })
     }
-    return CallPlan.PlannedAction(action: action, hint: hint, candidates: candidates, required: required.count)
+    return CallPlan.PlannedAction(
+      action: action, hint: hint, candidates: candidates, required: required.count, service: service)
   }
 
   /// Removes a date-shaped API version suffix: `CreateFunction20150331`,
@@ -161,6 +171,12 @@ public struct PermissionMapper: Sendable {
     }
 
     static let copySource = JSONLookup.Path("x-amz-copy-source")
+
+    static func arnPaths(_ catalog: Catalog) -> [JSONLookup.Path] {
+      (catalog.parameterPaths["*"] ?? []).map(JSONLookup.Path.init)
+    }
+    static let statementPaths = ["statement", "statements[].statement", "transactStatements[].statement"]
+      .map(JSONLookup.Path.init)
     static let rolePath = JSONLookup.Path("path")
   }
 
@@ -186,7 +202,9 @@ public struct PermissionMapper: Sendable {
       var request = request
       request.several = actions.count > 1
       for planned in actions {
-        for resource in resources(planned, request) {
+        let found = resources(planned, request)
+        if planned.hint == "partiql" && found.isEmpty { continue }  // no statement of this verb
+        for resource in found {
           out.append(MappedPermission(action: planned.action.name, resource: resource))
         }
       }
@@ -273,12 +291,24 @@ public struct PermissionMapper: Sendable {
     if planned.hint == "copy-source", let source = r.values(Request.copySource).first {
       return [copySourceArn(source, r)]
     }
+    if planned.hint == "partiql" { return partiQLResources(planned, r) }
     if planned.required > 1 {
-      // Several required types are either all authorised (ec2:RunInstances) or
-      // alternatives (dynamodb:TagResource on a table or a stream): one row for
-      // each that the request names, or the record's ARNs of those types.
-      let named = planned.candidates.prefix(planned.required).compactMap { build($0, r, allowPartial: true) }
-        .flatMap { $0 }
+      // Several required types are either alternatives (dynamodb:TagResource on
+      // a table or a stream, named by its ARN) or all authorised
+      // (ec2:RunInstances: the image, subnet, instance…): an ARN the request or
+      // record names picks the alternative; else one row for each type.
+      let requiredTypes = planned.candidates.prefix(planned.required)
+      var named: [String] = []
+      for path in Request.arnPaths(catalog) {
+        for value in r.values(path) where value.hasPrefix("arn:") {
+          if requiredTypes.contains(where: { $0.templates.contains { $0.template.matches(value) } }) { named.append(value) }
+        }
+      }
+      if named.isEmpty, let fromRecord = recordResources(planned, r) { named = fromRecord }
+      if named.isEmpty && catalog.allRequired.contains(planned.service) {
+        named = requiredTypes.compactMap { build($0, r, allowPartial: true, planned: planned, required: true) }
+          .flatMap { $0 }
+      }
       if !named.isEmpty { return Array(Set(named)).sorted() }
     }
     // The record's own resources are what AWS says the call touched; a copy's
@@ -286,11 +316,16 @@ public struct PermissionMapper: Sendable {
     let recordFirst = planned.hint == nil && !r.recordArns.isEmpty && !r.several
     if recordFirst, let fromRecord = recordResources(planned, r) { return fromRecord }
     for candidate in planned.candidates {
-      if let full = build(candidate, r, allowPartial: false) { return full }
+      // A template without variables fits anything: only the last resort.
+      if let full = build(candidate, r, allowPartial: false, planned: planned, fixedToo: planned.candidates.count == 1) {
+        return full
+      }
     }
     if !recordFirst, let fromRecord = recordResources(planned, r) { return fromRecord }
-    for candidate in planned.candidates {
-      if let partial = build(candidate, r, allowPartial: true) { return partial }
+    for (i, candidate) in planned.candidates.enumerated() {
+      if let partial = build(candidate, r, allowPartial: true, planned: planned, required: i < planned.required) {
+        return partial
+      }
     }
     return ["*"]
   }
@@ -314,6 +349,44 @@ public struct PermissionMapper: Sendable {
     return !out.isEmpty
   }
 
+  /// The tables of the statements whose verb is this action's
+  /// (`dynamodb:PartiQLSelect` for `SELECT … FROM "Orders"`); none when no statement has it.
+  private func partiQLResources(_ planned: CallPlan.PlannedAction, _ r: Request) -> [String] {
+    let verb = planned.action.name.dropFirst("dynamodb:PartiQL".count).uppercased()
+    var tables: [String] = []
+    for path in Request.statementPaths {
+      for statement in r.values(path) {
+        guard let parsed = Self.partiQL(statement), parsed.verb == verb else { continue }
+        let arn = "arn:\(r.partition):dynamodb:\(r.region):\(r.account):table/\(parsed.table)"
+        if !tables.contains(arn) { tables.append(arn) }
+      }
+    }
+    return tables
+  }
+
+  /// The verb and table of a PartiQL statement: `SELECT * FROM "Orders"."ByDate" WHERE …` → (SELECT, Orders).
+  static func partiQL(_ statement: String) -> (verb: String, table: String)? {
+    let words = statement.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+    guard let first = words.first else { return nil }
+    let verb = first.uppercased()
+    let marker: String
+    switch verb {
+    case "SELECT", "DELETE": marker = "FROM"
+    case "INSERT": marker = "INTO"
+    case "UPDATE": marker = "UPDATE"
+    default: return nil
+    }
+    guard let at = words.firstIndex(where: { $0.uppercased() == marker }), at + 1 < words.count else { return nil }
+    var name = Substring(words[at + 1])
+    if name.hasPrefix("\"") {
+      name = name.dropFirst()
+      name = name.prefix { $0 != "\"" }
+    } else {
+      name = name.prefix { $0 != "." && $0 != ";" }
+    }
+    return name.isEmpty ? nil : (verb, String(name))
+  }
+
   private func recordResources(_ planned: CallPlan.PlannedAction, _ r: Request) -> [String]? {
     var found: [String] = []
     for arn in r.recordArns where planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }) {
@@ -325,16 +398,20 @@ public struct PermissionMapper: Sendable {
 
   /// Builds the type's ARN from the request: all of it, or with `*` for what
   /// is not known when `allowPartial` (and at least one value is known).
-  private func build(_ candidate: ResolverPlan.Candidate, _ r: Request, allowPartial: Bool) -> [String]? {
+  private func build(
+    _ candidate: ResolverPlan.Candidate, _ r: Request, allowPartial: Bool, planned: CallPlan.PlannedAction,
+    fixedToo: Bool = false, required: Bool = false
+  ) -> [String]? {
     for plan in candidate.templates {
       let template = plan.template
+      if plan.variables.isEmpty && !fixedToo && !allowPartial { continue }
       var values: [String: String] = [:]
       var many: (name: String, values: [String])? = nil
       var missing = false
       var region = r.region
       var account = r.account
       for variable in plan.variables {
-        switch lookup(variable, template, r, &region, &account) {
+        switch lookup(variable, template, r, &region, &account, type: candidate.type.name, service: planned.service) {
         case .arn(let arns):
           return arns
         case .values(let vs) where !vs.isEmpty:
@@ -344,7 +421,14 @@ public struct PermissionMapper: Sendable {
           missing = true
         }
       }
-      if missing && (!allowPartial || values.isEmpty) { continue }
+      // A partial ARN says something only when a value is known, or, for a type
+      // the call requires (`vpc/*` for a VPC being created), its account or region.
+      let placed =
+        !values.isEmpty
+        || (required
+          && ((template.text.contains("${Account}") && !account.isEmpty)
+            || (template.text.contains("${Region}") && !region.isEmpty)))
+      if missing && (!allowPartial || !placed) { continue }
       let p = partition(forRegion: region)
       if let many {
         return many.values.map { v in
@@ -366,9 +450,11 @@ public struct PermissionMapper: Sendable {
 
   private func lookup(
     _ plan: ResolverPlan.VariablePlan, _ template: ArnTemplate, _ r: Request, _ region: inout String,
-    _ account: inout String
+    _ account: inout String, type: String, service: String
   ) -> Found {
     let variable = plan.name
+    let preferred = catalog.preferredTypes[service]
+    let prefixed = catalog.identifierPrefixes[service] ?? []
     for path in plan.paths {
       let found = r.values(path)
       if found.isEmpty { continue }
@@ -390,8 +476,13 @@ public struct PermissionMapper: Sendable {
           value = String(path.dropFirst()) + value  // "/svc/" + "name" → "svc/name"
         }
         if variable == "SecretId" { value += "-??????" }  // Secrets Manager appends six random characters
-        if variable.hasSuffix("Id") && (value.contains("/") || value.contains(":")) { continue }
-        if !ArnTemplate.isPathLike(variable) && variable != "LogGroupName" && value.contains(":") { continue }
+        if variable == "KeyId" && (value.contains("/") || value.contains(":")) { continue }  // an alias, not a key id
+        if variable.hasSuffix("Id") && variable != "SecretId" && value.contains("/") { continue }  // ids hold no slash
+        if let preferred {
+          // A bare identifier is of the preferred type, or of the type its prefix names.
+          let owner = prefixed.first { rule in rule.prefixes.contains { value.hasPrefix($0) } }?.type ?? preferred
+          if owner != type.lowercased() { continue }
+        }
         if value.isEmpty { continue }
         plain.append(value)
       }

@@ -25527,12 +25527,6 @@ N	s3	PutPublicAccessBlock	s3:PutBucketPublicAccessBlock
 N	s3	SelectObjectContent	s3:GetObject
 N	s3	UploadPart	s3:PutObject
 N	s3	UploadPartCopy	s3:PutObject
-N	s3	DeleteBucketTagging	s3-outposts:PutBucketTagging
-N	s3	DeletePublicAccessBlock	s3:PutAccountPublicAccessBlock
-N	s3	GetBucketLifecycleConfiguration	s3-outposts:GetLifecycleConfiguration
-N	s3	GetPublicAccessBlock	s3:GetAccountPublicAccessBlock
-N	s3	PutBucketLifecycleConfiguration	s3-outposts:PutLifecycleConfiguration
-N	s3	PutPublicAccessBlock	s3:PutAccountPublicAccessBlock
 N	timestream	Query	timestream:Select timestream:SelectValues timestream:ListDatabases timestream:ListTables timestream:ListMeasures timestream:DescribeTable
 M	sts.amazonaws.com	GetCallerIdentity	none
 M	s3.amazonaws.com	CopyObject	s3:GetObject<copy-source> s3:PutObject
@@ -25580,6 +25574,9 @@ M	bedrock.amazonaws.com	ConverseStream	bedrock:InvokeModelWithResponseStream
 M	kms.amazonaws.com	ReEncrypt	kms:ReEncryptFrom kms:ReEncryptTo
 M	dynamodb.amazonaws.com	TransactGetItems	dynamodb:GetItem
 M	dynamodb.amazonaws.com	TransactWriteItems	dynamodb:PutItem dynamodb:UpdateItem dynamodb:DeleteItem dynamodb:ConditionCheckItem
+M	dynamodb.amazonaws.com	ExecuteStatement	dynamodb:PartiQLSelect<partiql> dynamodb:PartiQLInsert<partiql> dynamodb:PartiQLUpdate<partiql> dynamodb:PartiQLDelete<partiql>
+M	dynamodb.amazonaws.com	BatchExecuteStatement	dynamodb:PartiQLSelect<partiql> dynamodb:PartiQLInsert<partiql> dynamodb:PartiQLUpdate<partiql> dynamodb:PartiQLDelete<partiql>
+M	dynamodb.amazonaws.com	ExecuteTransaction	dynamodb:PartiQLSelect<partiql> dynamodb:PartiQLInsert<partiql> dynamodb:PartiQLUpdate<partiql> dynamodb:PartiQLDelete<partiql>
 M	sqs.amazonaws.com	SendMessageBatch	sqs:SendMessage
 M	sqs.amazonaws.com	DeleteMessageBatch	sqs:DeleteMessage
 M	sqs.amazonaws.com	ChangeMessageVisibilityBatch	sqs:ChangeMessageVisibility
@@ -25631,7 +25628,7 @@ K	BucketName	bucketName bucket Bucket
 K	ObjectName	key Key
 K	FunctionName	functionName FunctionName
 K	TableName	tableName TableName
-K	RoleNameWithPath	roleName
+K	RoleNameWithPath	roleName roleArn RoleArn
 K	RoleName	roleName
 K	UserNameWithPath	userName
 K	GroupNameWithPath	groupName
@@ -25662,7 +25659,7 @@ K	InstanceId	instanceId instancesSet.items[].instanceId instanceIds[]
 K	VpcId	vpcId
 K	SubnetId	subnetId
 K	SecurityGroupId	groupId
-K	ImageId	imageId
+K	ImageId	imageId instancesSet.items[].imageId
 K	StreamName	streamName
 K	DeliveryStreamName	deliveryStreamName
 K	ApiId	restApiId apiId
@@ -25671,6 +25668,24 @@ K	StageName	stageName
 K	ResourceId	modelId resourceId
 K	Name	name
 K	Scope	scope
+K	TrailName	trailName name
+K	DbInstanceName	dBInstanceIdentifier
+K	DbClusterInstanceName	dBClusterIdentifier
+K	SnapshotName	dBSnapshotIdentifier
+K	ClusterSnapshotName	dBClusterSnapshotIdentifier
+K	SubnetGroupName	dBSubnetGroupName
+K	ParameterGroupName	dBParameterGroupName
+K	DetectorId	detectorId
+K	ProjectName	projectName name
+K	DistributionId	id distributionId
+K	HostedZoneId	hostedZoneId id
+K	CertificateId	certificateArn
+K	DomainName	domainName
+K	*Name	name
+Q	ec2
+Q	rds
+T	bedrock	foundation-model
+I	bedrock	inference-profile	us. eu. apac. global. us-gov. ca. jp. au.
 D	AccessDenied AccessDeniedException Client.UnauthorizedOperation UnauthorizedOperation
 D	UnauthorizedAccess AuthorizationError AuthorizationErrorException Client.AccessDenied
 D	UnauthorizedException Forbidden ForbiddenException AccessDeniedFault
