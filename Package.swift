@@ -17,6 +17,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // zlib, through the system's headers and pkg-config.
@@ -29,7 +30,7 @@ let package = Package(
     // Everything that reads, maps and reports: the library the tests exercise.
     .target(
       name: "TightenCore",
-      dependencies: ["CZlib"],
+      dependencies: ["CZlib", .product(name: "Yams", package: "Yams")],
       swiftSettings: hotPath
     ),
 

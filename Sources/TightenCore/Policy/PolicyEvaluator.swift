@@ -1,0 +1,203 @@
+/// Why a call is not allowed by the declared policies.
+public enum MissingReason: String, Sendable, Codable, Comparable {
+  /// No statement allows it.
+  case notGranted = "not-granted"
+  /// A Deny statement matches it.
+  case explicitDeny = "explicit-deny"
+  /// Allowed only under a condition the trail cannot settle (or a Deny may apply under one).
+  case conditionUnknown = "condition-unknown"
+
+  var severity: Int {
+    switch self {
+    case .explicitDeny: 3
+    case .notGranted: 2
+    case .conditionUnknown: 1
+    }
+  }
+
+  public static func < (a: MissingReason, b: MissingReason) -> Bool { a.severity < b.severity }
+}
+
+/// A statement's `Action` (or `NotAction`) entry: document, statement, entry index.
+public struct EntryRef: Hashable, Sendable {
+  public var document: Int
+  public var statement: Int
+  public var entry: Int
+}
+
+/// What the trail tells of one call, for evaluation.
+public struct CallFacts: Sendable {
+  public var action: String
+  public var resource: String
+  public var context: CallContext
+  public var firstSeen: Int64?
+  public var lastSeen: Int64?
+
+  public init(action: String, resource: String, context: CallContext, firstSeen: Int64? = nil, lastSeen: Int64? = nil) {
+    self.action = action
+    self.resource = resource
+    self.context = context
+    self.firstSeen = firstSeen
+    self.lastSeen = lastSeen
+  }
+}
+
+/// Identity-policy evaluation, as IAM does it for one principal's policies:
+/// an explicit Deny wins; otherwise an Allow whose Action, Resource and
+/// Condition all match allows; otherwise the call is not granted.
+///
+/// Conditions are three-valued: a key the trail settles (`aws:RequestedRegion`,
+/// `aws:SourceIp`, `aws:PrincipalArn`, …) gives true or false; any other key
+/// gives "unknown", which surfaces as `condition-unknown`, never as a guess.
+public struct PolicyEvaluator: Sendable {
+  public let policies: PolicySet
+  let catalog: Catalog
+  private let byService: [String: [StatementRef]]
+  private let anyService: [StatementRef]
+
+  struct StatementRef: Sendable {
+    var document: Int
+    var statement: Int
+  }
+
+  public struct Result: Sendable {
+    /// nil when the call is allowed.
+    public var missing: MissingReason?
+    /// The Allow entries the call used (their statement matched and its conditions did not fail).
+    public var used: [EntryRef]
+  }
+
+  public init(policies: PolicySet, catalog: Catalog = .shared) {
+    self.policies = policies
+    self.catalog = catalog
+    var byService: [String: [StatementRef]] = [:]
+    var anyService: [StatementRef] = []
+    for (d, document) in policies.documents.enumerated() {
+      for (s, statement) in document.statements.enumerated() {
+        let ref = StatementRef(document: d, statement: s)
+        guard let actions = statement.actions else {
+          anyService.append(ref)  // NotAction may match any service
+          continue
+        }
+        var services = Set<String>()
+        var wild = false
+        for action in actions {
+          let prefix = action.prefix { $0 != ":" }.lowercased()
+          if prefix.contains("*") || prefix.contains("?") || action == "*" { wild = true } else { services.insert(prefix) }
+        }
+        if wild { anyService.append(ref) }
+        for service in services { byService[service, default: []].append(ref) }
+      }
+    }
+    self.byService = byService
+    self.anyService = anyService
+  }
+
+  public func evaluate(_ facts: CallFacts) -> Result {
+    let service = facts.action.prefix { $0 != ":" }.lowercased()
+    let candidates = (byService[service] ?? []) + anyService
+    let unknownResource = facts.resource == "*" && !(catalog.action(facts.action)?.resourceTypes.isEmpty ?? true)
+    var allow = Truth.no
+    var deny = Truth.no
+    var used: [EntryRef] = []
+    for ref in candidates {
+      let statement = policies.documents[ref.document].statements[ref.statement]
+      let actionEntries = matchingActionEntries(statement, facts.action)
+      guard !actionEntries.isEmpty else { continue }
+      var truth = resourceTruth(statement, facts, unknownResource: unknownResource)
+      if truth == .no { continue }
+      truth = truth.and(Conditions.evaluate(statement.conditions, facts))
+      if truth == .no { continue }
+      if statement.effect == .deny {
+        deny = deny.or(truth)
+      } else {
+        allow = allow.or(truth)
+        if statement.actions != nil {
+          used += actionEntries.map { EntryRef(document: ref.document, statement: ref.statement, entry: $0) }
+        } else {
+          used.append(EntryRef(document: ref.document, statement: ref.statement, entry: -1))
+        }
+      }
+    }
+    let missing: MissingReason?
+    if deny == .yes {
+      missing = .explicitDeny
+    } else if allow == .yes && deny == .no {
+      missing = nil
+    } else if allow == .no {
+      missing = .notGranted
+    } else {
+      missing = .conditionUnknown
+    }
+    return Result(missing: missing, used: used)
+  }
+
+  /// Indexes of the `Action` entries that match (for `NotAction`, `[-1]` when the statement applies).
+  private func matchingActionEntries(_ statement: PolicyStatement, _ action: String) -> [Int] {
+    if let actions = statement.actions {
+      return actions.indices.filter { Glob.matches(actions[$0], action, ignoringCase: true) }
+    }
+    if let notActions = statement.notActions {
+      return notActions.contains { Glob.matches($0, action, ignoringCase: true) } ? [] : [-1]
+    }
+    return []
+  }
+
+  private func resourceTruth(_ statement: PolicyStatement, _ facts: CallFacts, unknownResource: Bool) -> Truth {
+    if let resources = statement.resources {
+      var truth = Truth.no
+      for pattern in resources {
+        switch Variables.substitute(pattern, facts, enabled: statement.variables) {
+        case .unknown:
+          truth = truth.or(.unknown)
+        case .absent:
+          continue
+        case .text(let resolved):
+          // A call whose resource the trail does not name is not held against a resource-scoped grant.
+          if unknownResource || Glob.covers(resolved, facts.resource) { return .yes }
+        }
+      }
+      return truth
+    }
+    if let notResources = statement.notResources {
+      for pattern in notResources {
+        switch Variables.substitute(pattern, facts, enabled: statement.variables) {
+        case .unknown: return .unknown
+        case .absent: continue
+        case .text(let resolved):
+          if unknownResource { return .unknown }
+          if Glob.covers(resolved, facts.resource) { return .no }
+        }
+      }
+      return .yes
+    }
+    return .no
+  }
+}
+
+/// Three-valued truth for conditions the trail may not settle.
+enum Truth: Equatable, Sendable {
+  case yes, no, unknown
+
+  func and(_ other: Truth) -> Truth {
+    if self == .no || other == .no { return .no }
+    if self == .unknown || other == .unknown { return .unknown }
+    return .yes
+  }
+
+  func or(_ other: Truth) -> Truth {
+    if self == .yes || other == .yes { return .yes }
+    if self == .unknown || other == .unknown { return .unknown }
+    return .no
+  }
+
+  var not: Truth {
+    switch self {
+    case .yes: .no
+    case .no: .yes
+    case .unknown: .unknown
+    }
+  }
+
+  init(_ b: Bool) { self = b ? .yes : .no }
+}

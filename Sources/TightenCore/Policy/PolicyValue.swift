@@ -1,0 +1,214 @@
+import Yams
+
+/// A JSON or YAML value as policy files hold it, members in their written order.
+public indirect enum PolicyValue: Sendable, Equatable {
+  case string(String)
+  case number(String)
+  case bool(Bool)
+  case null
+  case array([PolicyValue])
+  case object([(String, PolicyValue)])
+
+  public static func == (a: PolicyValue, b: PolicyValue) -> Bool {
+    switch (a, b) {
+    case (.string(let x), .string(let y)), (.number(let x), .number(let y)): x == y
+    case (.bool(let x), .bool(let y)): x == y
+    case (.null, .null): true
+    case (.array(let x), .array(let y)): x == y
+    case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+    default: false
+    }
+  }
+
+  public subscript(key: String) -> PolicyValue? {
+    if case .object(let members) = self { return members.first { $0.0 == key }?.1 }
+    return nil
+  }
+
+  public var members: [(String, PolicyValue)]? {
+    if case .object(let m) = self { return m }
+    return nil
+  }
+
+  public var string: String? {
+    if case .string(let s) = self { return s }
+    return nil
+  }
+
+  /// A scalar as condition values see it: strings as they are, numbers and booleans as text.
+  public var scalarText: String? {
+    switch self {
+    case .string(let s), .number(let s): s
+    case .bool(let b): b ? "true" : "false"
+    default: nil
+    }
+  }
+
+  public var kind: String {
+    switch self {
+    case .string: "a string"
+    case .number: "a number"
+    case .bool: "a boolean"
+    case .null: "null"
+    case .array: "an array"
+    case .object: "an object"
+    }
+  }
+
+  // MARK: - JSON
+
+  /// Parses JSON text; errors name the line and column.
+  public static func parseJSON(_ text: String, path: String) throws(PolicyError) -> PolicyValue {
+    var bytes = Array(text.utf8)
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    return try bytes.withUnsafeBufferPointer { buffer throws(PolicyError) -> PolicyValue in
+      guard let base = buffer.baseAddress, !buffer.isEmpty else {
+        throw PolicyError(path: path, place: "", reason: "the file is empty")
+      }
+      var c = JSONCursor(base: base, start: 0, end: buffer.count, depthLimit: 256)
+      let arena = ByteArena(capacity: 256)
+      do throws(ScanFailure) {
+        let value = try parse(&c, arena, depth: 0)
+        c.skipWhitespace()
+        if !c.atEnd { throw c.malformed("unexpected \(describe(base[c.pos])) after the JSON value") }
+        return value
+      } catch {
+        let (offset, reason): (Int, String)
+        switch error {
+        case .incomplete: (offset, reason) = (buffer.count, "the JSON ends too early")
+        case .malformed(let o, let r): (offset, reason) = (o, r)
+        }
+        var line = 1
+        var column = 1
+        for i in 0..<min(offset, buffer.count) {
+          if base[i] == ASCII.newline {
+            line += 1
+            column = 1
+          } else {
+            column += 1
+          }
+        }
+        throw PolicyError(path: path, place: "line \(line), column \(column)", reason: "invalid JSON: \(reason)")
+      }
+    }
+  }
+
+  private static func parse(_ c: inout JSONCursor, _ arena: ByteArena, depth: Int) throws(ScanFailure) -> PolicyValue {
+    guard depth < 256 else { throw c.malformed("nested deeper than 256 levels") }
+    let b = try c.peekSignificant()
+    switch b {
+    case ASCII.quote:
+      return .string(try string(&c, arena))
+    case ASCII.openBrace:
+      c.pos += 1
+      var members: [(String, PolicyValue)] = []
+      if try c.peekSignificant() == ASCII.closeBrace {
+        c.pos += 1
+        return .object(members)
+      }
+      while true {
+        guard try c.peekSignificant() == ASCII.quote else {
+          throw c.malformed("expected a member name, found \(describe(c.base[c.pos]))")
+        }
+        let key = try string(&c, arena)
+        try c.expect(ASCII.colon, "':'")
+        members.append((key, try parse(&c, arena, depth: depth + 1)))
+        let next = try c.peekSignificant()
+        c.pos += 1
+        if next == ASCII.closeBrace { return .object(members) }
+        guard next == ASCII.comma else { throw c.malformed("expected ',' or '}', found \(describe(next))", at: c.pos - 1) }
+      }
+    case ASCII.openBracket:
+      c.pos += 1
+      var items: [PolicyValue] = []
+      if try c.peekSignificant() == ASCII.closeBracket {
+        c.pos += 1
+        return .array(items)
+      }
+      while true {
+        items.append(try parse(&c, arena, depth: depth + 1))
+        let next = try c.peekSignificant()
+        c.pos += 1
+        if next == ASCII.closeBracket { return .array(items) }
+        guard next == ASCII.comma else { throw c.malformed("expected ',' or ']', found \(describe(next))", at: c.pos - 1) }
+      }
+    default:
+      let start = try c.skipValue()
+      let text = String(decoding: UnsafeBufferPointer(start: c.base + start, count: c.pos - start), as: UTF8.self)
+      switch text {
+      case "true": return .bool(true)
+      case "false": return .bool(false)
+      case "null": return .null
+      default:
+        guard text.first == "-" || text.first?.isNumber == true else { throw c.malformed("invalid value", at: start) }
+        return .number(text)
+      }
+    }
+  }
+
+  private static func string(_ c: inout JSONCursor, _ arena: ByteArena) throws(ScanFailure) -> String {
+    let s = try c.string()
+    if !s.hasEscape {
+      return String(decoding: UnsafeBufferPointer(start: c.base + s.start, count: s.count), as: UTF8.self)
+    }
+    arena.reset()
+    let f = try decodeEscapes(c.base, start: s.start, count: s.count, into: arena)
+    return String(decoding: UnsafeBufferPointer(start: arena.base + f.start, count: f.count), as: UTF8.self)
+  }
+
+  // MARK: - YAML
+
+  /// Parses YAML (CloudFormation templates), turning short-form tags into
+  /// their long form: `!Sub "x"` → `{"Fn::Sub": "x"}`, `!Ref X` → `{"Ref": "X"}`,
+  /// `!GetAtt A.B` → `{"Fn::GetAtt": ["A", "B"]}`.
+  public static func parseYAML(_ text: String, path: String) throws(PolicyError) -> PolicyValue {
+    let node: Node?
+    do {
+      node = try Yams.compose(yaml: text)
+    } catch let error as YamlError {
+      throw PolicyError(path: path, place: "", reason: "invalid YAML: \(error)")
+    } catch {
+      throw PolicyError(path: path, place: "", reason: "invalid YAML: \(error)")
+    }
+    guard let node else { throw PolicyError(path: path, place: "", reason: "the file is empty") }
+    return convert(node)
+  }
+
+  private static func convert(_ node: Node) -> PolicyValue {
+    let tag = node.tag.rawValue
+    let value: PolicyValue
+    switch node {
+    case .scalar(let scalar):
+      if tag.hasPrefix("!") || scalar.style != .plain {
+        value = .string(scalar.string)
+      } else if ["null", "Null", "NULL", "~", ""].contains(scalar.string) {
+        value = .null
+      } else if let b = Bool.construct(from: scalar) {
+        value = .bool(b)
+      } else if Int.construct(from: scalar) != nil || Double.construct(from: scalar) != nil {
+        value = .number(scalar.string)
+      } else {
+        value = .string(scalar.string)
+      }
+    case .sequence(let sequence):
+      value = .array(sequence.map(convert))
+    case .mapping(let mapping):
+      value = .object(mapping.map { (key, v) in (key.string ?? "", convert(v)) })
+    case .alias:
+      value = .null
+    }
+    guard tag.hasPrefix("!"), !tag.hasPrefix("!!") else { return value }
+    let name = String(tag.dropFirst())
+    switch name {
+    case "Ref", "Condition":
+      return .object([(name, value)])
+    case "GetAtt":
+      if case .string(let s) = value, let dot = s.firstIndex(of: ".") {
+        return .object([("Fn::GetAtt", .array([.string(String(s[..<dot])), .string(String(s[s.index(after: dot)...]))]))])
+      }
+      return .object([("Fn::GetAtt", value)])
+    default:
+      return .object([("Fn::\(name)", value)])
+    }
+  }
+}

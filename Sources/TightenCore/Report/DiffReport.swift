@@ -1,0 +1,193 @@
+/// Findings that are new or resolved since a previous `diff --format json`.
+public struct BaselineComparison: Sendable {
+  public var newMissing: [DiffResult.Missing]
+  public var resolvedMissing: [(action: String, resource: String)]
+  public var newUnused: [DiffResult.Unused]
+  public var resolvedUnused: [(policy: String, statement: String, action: String)]
+
+  /// Reads the previous result and compares.
+  public static func compare(_ result: DiffResult, baselineText: String, path: String) throws(PolicyError)
+    -> BaselineComparison
+  {
+    let previous = try PolicyValue.parseJSON(baselineText, path: path)
+    guard case .array(let missing)? = previous["missing"], case .array(let unused)? = previous["unused"] else {
+      throw PolicyError(path: path, place: "", reason: "not the JSON of tighten diff (no missing and unused arrays)")
+    }
+    let oldMissing = Set(missing.map { "\($0["action"]?.string ?? "")\t\($0["resource"]?.string ?? "")" })
+    let oldUnused = Set(unused.map {
+      "\($0["policy"]?.string ?? "")\t\($0["statement"]?.string ?? "")\t\($0["action"]?.string ?? "")"
+    })
+    let nowMissing = Set(result.missing.map { "\($0.action)\t\($0.resource)" })
+    let nowUnused = Set(result.unused.map { "\($0.policy)\t\($0.statement)\t\($0.action)" })
+    return BaselineComparison(
+      newMissing: result.missing.filter { !oldMissing.contains("\($0.action)\t\($0.resource)") },
+      resolvedMissing: oldMissing.subtracting(nowMissing).sorted().map {
+        let p = $0.split(separator: "\t", omittingEmptySubsequences: false)
+        return (String(p[0]), String(p[1]))
+      },
+      newUnused: result.unused.filter { !oldUnused.contains("\($0.policy)\t\($0.statement)\t\($0.action)") },
+      resolvedUnused: oldUnused.subtracting(nowUnused).sorted().map {
+        let p = $0.split(separator: "\t", omittingEmptySubsequences: false)
+        return (String(p[0]), String(p[1]), String(p[2]))
+      })
+  }
+}
+
+/// The `diff` command's output.
+public enum DiffReport {
+  // MARK: JSON
+
+  public static func json(_ r: DiffResult, baseline: BaselineComparison? = nil) -> String {
+    ByteSink.collect { json(r, baseline: baseline, to: $0) }
+  }
+
+  public static func json(_ r: DiffResult, baseline: BaselineComparison?, to out: ByteSink) {
+    var members = ScanReport.commonMembers(r.analysis)
+    members.append(("policies", .array(r.policies.map(JSONValue.string))))
+    members.append(("missing", .array(r.missing.map(missingJSON))))
+    members.append(("unused", .array(r.unused.map(unusedJSON))))
+    members.append(("overbroad", .array(r.overbroad.map(overbroadJSON))))
+    members.append(("warnings", .array(r.warnings.map { .string($0.description) })))
+    if let baseline {
+      members.append(
+        ("baseline",
+         .object([
+           ("newMissing", .array(baseline.newMissing.map(missingJSON))),
+           ("resolvedMissing", .array(baseline.resolvedMissing.map {
+             .object([("action", .string($0.action)), ("resource", .string($0.resource))])
+           })),
+           ("newUnused", .array(baseline.newUnused.map(unusedJSON))),
+           ("resolvedUnused", .array(baseline.resolvedUnused.map {
+             .object([("policy", .string($0.policy)), ("statement", .string($0.statement)), ("action", .string($0.action))])
+           })),
+         ])))
+    }
+    out.append(JSONValue.object(members).pretty() + "\n")
+    out.flush()
+  }
+
+  static func missingJSON(_ m: DiffResult.Missing) -> JSONValue {
+    .object([
+      ("action", .string(m.action)), ("resource", .string(m.resource)), ("count", .int(m.count)),
+      ("denied", .int(m.denied)), ("reason", .string(m.reason.rawValue)),
+    ])
+  }
+
+  static func unusedJSON(_ u: DiffResult.Unused) -> JSONValue {
+    .object([
+      ("policy", .string(u.policy)), ("statement", .string(u.statement)), ("action", .string(u.action)),
+      ("kind", .string(u.kind.rawValue)),
+    ])
+  }
+
+  static func overbroadJSON(_ o: DiffResult.Overbroad) -> JSONValue {
+    .object([
+      ("policy", .string(o.policy)), ("statement", .string(o.statement)), ("action", .string(o.action)),
+      ("usedActions", .array(o.usedActions.map(JSONValue.string))),
+    ])
+  }
+
+  // MARK: Text
+
+  public struct Style: Sendable {
+    public var colour: Bool
+    public init(colour: Bool) { self.colour = colour }
+    func red(_ s: String) -> String { colour ? "\u{1B}[31m\(s)\u{1B}[0m" : s }
+    func yellow(_ s: String) -> String { colour ? "\u{1B}[33m\(s)\u{1B}[0m" : s }
+    func bold(_ s: String) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+  }
+
+  public static func text(_ r: DiffResult, baseline: BaselineComparison? = nil, style: Style = Style(colour: false)) -> String {
+    var out = ScanReport.summaryLine(r.analysis) + "\n"
+    out += "Policies: \(r.policies.joined(separator: ", "))\n"
+    let unusedCount = r.unused.filter { $0.kind == .unused }.count
+    out += "\n" + style.bold(
+      "\(r.missing.count) missing, \(unusedCount) unused, \(r.unused.count - unusedCount) unobservable, \(r.overbroad.count) overbroad")
+      + "\n"
+    if !r.missing.isEmpty {
+      out += "\n" + style.red("Missing: calls the policies would not allow") + "\n"
+      out += ScanReport.table(
+        [["ACTION", "RESOURCE", "CALLS", "DENIED", "REASON"]]
+          + r.missing.map { [$0.action, $0.resource, String($0.count), String($0.denied), $0.reason.rawValue] },
+        rightAligned: [2, 3])
+    }
+    if !r.unused.isEmpty {
+      out += "\n" + style.yellow("Unused: granted, never called") + "\n"
+      out += grouped(r.unused.map { ($0.policy, $0.statement, $0.kind == .unused ? $0.action : "\($0.action)  (unobservable: the trail has no data events)") })
+    }
+    if !r.overbroad.isEmpty {
+      out += "\nOverbroad: wildcards of which only some actions were used\n"
+      out += grouped(r.overbroad.map { ($0.policy, $0.statement, "\($0.action)  used: \($0.usedActions.joined(separator: ", "))") })
+    }
+    if let baseline {
+      out += "\nSince the baseline: \(baseline.newMissing.count) new missing, \(baseline.resolvedMissing.count) resolved; "
+        + "\(baseline.newUnused.count) new unused, \(baseline.resolvedUnused.count) resolved\n"
+      for m in baseline.newMissing { out += "  + missing \(m.action) \(m.resource)\n" }
+      for m in baseline.resolvedMissing { out += "  - missing \(m.action) \(m.resource)\n" }
+      for u in baseline.newUnused { out += "  + unused \(u.policy) \(u.statement) \(u.action)\n" }
+      for u in baseline.resolvedUnused { out += "  - unused \(u.policy) \(u.statement) \(u.action)\n" }
+    }
+    for w in r.warnings { out += "\nwarning: \(w.description)" }
+    if !r.warnings.isEmpty { out += "\n" }
+    return out
+  }
+
+  /// Rows grouped under their policy and statement.
+  static func grouped(_ rows: [(policy: String, statement: String, line: String)]) -> String {
+    var out = ""
+    var policy = ""
+    var statement = ""
+    for row in rows {
+      if row.policy != policy {
+        out += "  \(row.policy)\n"
+        policy = row.policy
+        statement = ""
+      }
+      if row.statement != statement {
+        out += "    \(row.statement.hasPrefix("#") ? "statement \(row.statement)" : "\"\(row.statement)\"")\n"
+        statement = row.statement
+      }
+      out += "      \(row.line)\n"
+    }
+    return out
+  }
+
+  // MARK: Markdown
+
+  public static func markdown(_ r: DiffResult, baseline: BaselineComparison? = nil) -> String {
+    func cell(_ s: String) -> String { "`" + s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`" }
+    let unusedCount = r.unused.filter { $0.kind == .unused }.count
+    var out = "## tighten diff\n\n"
+    out += "**\(r.missing.count) missing**, **\(unusedCount) unused**, \(r.unused.count - unusedCount) unobservable, "
+      + "\(r.overbroad.count) overbroad: \(r.analysis.events.counted) calls counted in \(r.analysis.files.read) files "
+      + "against \(r.policies.map { "`\($0)`" }.joined(separator: ", ")).\n"
+    if r.analysis.isPartial {
+      out += "\n> **Partial run:** \(r.analysis.files.failed.count) input files could not be read.\n"
+    }
+    if let baseline {
+      out += "\nSince the baseline: \(baseline.newMissing.count) new missing, \(baseline.resolvedMissing.count) resolved; "
+        + "\(baseline.newUnused.count) new unused, \(baseline.resolvedUnused.count) resolved.\n"
+    }
+    if !r.missing.isEmpty {
+      out += "\n### Missing\n\n| Action | Resource | Calls | Denied | Reason |\n|---|---|--:|--:|---|\n"
+      for m in r.missing {
+        out += "| \(cell(m.action)) | \(cell(m.resource)) | \(m.count) | \(m.denied) | \(m.reason.rawValue) |\n"
+      }
+    }
+    if !r.unused.isEmpty {
+      out += "\n### Unused\n\n| Policy | Statement | Action | Kind |\n|---|---|---|---|\n"
+      for u in r.unused { out += "| \(cell(u.policy)) | \(cell(u.statement)) | \(cell(u.action)) | \(u.kind.rawValue) |\n" }
+    }
+    if !r.overbroad.isEmpty {
+      out += "\n### Overbroad\n\n| Policy | Statement | Entry | Used actions |\n|---|---|---|---|\n"
+      for o in r.overbroad {
+        out += "| \(cell(o.policy)) | \(cell(o.statement)) | \(cell(o.action)) | \(o.usedActions.map(cell).joined(separator: ", ")) |\n"
+      }
+    }
+    if !r.warnings.isEmpty {
+      out += "\n### Warnings\n\n"
+      for w in r.warnings { out += "- \(w.description)\n" }
+    }
+    return out
+  }
+}
