@@ -53,7 +53,7 @@ public struct PolicyLoader: Sendable {
       value = try PolicyValue.parseJSON(text, path: path)
     }
     var context = Context(path: path, loader: self)
-    if value["Statement"] != nil {
+    if value["Statement"] != nil || value["Version"] != nil {
       return ([try context.document(value, name: name, place: "")], context.warnings)
     }
     if value["Resources"] != nil || value["AWSTemplateFormatVersion"] != nil {
