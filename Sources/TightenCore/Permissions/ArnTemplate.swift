@@ -115,6 +115,25 @@ public struct ArnTemplate: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// Where the template's last variable starts in `arn`, when the template
+  /// ends with a variable and matches: `arn:aws:s3:::b/dir/k` → the offset of `dir`.
+  public func lastVariableOffset(_ arn: String) -> Int? {
+    guard case .variable? = parts.last, matches(arn) else { return nil }
+    let bytes = Array(arn.utf8)
+    var pos = 0
+    for i in 0..<(flat.count - 1) {
+      let part = flat[i]
+      if !part.isVariable {
+        pos += part.count
+        continue
+      }
+      let next = flat[i + 1]
+      let stop = next.isVariable ? UInt8(0x3A) : literalBytes[next.start]
+      while pos < bytes.count && bytes[pos] != stop { pos += 1 }
+    }
+    return pos
+  }
+
   public func matches(_ arn: String) -> Bool {
     var arn = arn
     return arn.withUTF8 { matches($0) }

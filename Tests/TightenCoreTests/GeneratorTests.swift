@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+import TightenTestSupport
+
+@testable import TightenCore
+
+@Suite("Generator")
+struct GeneratorTests {
+  static let deploy = Fixtures.sampleTrails.appendingPathComponent("trails/deploy-1").path
+  static let invictus = Fixtures.path("trails/invictus-aws-dataset")
+
+  /// Every observed permission is allowed by the documents, and they allow no action that was not observed.
+  static func checkCoverage(_ analysis: TrailAnalysis, _ documents: [PolicyDocument]) {
+    checkNothingLost(analysis, documents)
+    let observed = Set(analysis.usage.map { $0.permission.action.lowercased() })
+    for document in documents {
+      for statement in document.statements {
+        for action in statement.actions ?? [] {
+          #expect(observed.contains(action.lowercased()), "granted but not observed: \(action)")
+        }
+      }
+    }
+  }
+
+  /// Every observed permission is allowed by the documents.
+  static func checkNothingLost(_ analysis: TrailAnalysis, _ documents: [PolicyDocument]) {
+    let evaluator = PolicyEvaluator(policies: PolicySet(documents: documents))
+    for u in analysis.usage {
+      let result = evaluator.evaluate(CallFacts(
+        action: u.permission.action, resource: u.permission.resource, context: u.context,
+        firstSeen: u.stats.firstSeen, lastSeen: u.stats.lastSeen))
+      #expect(result.missing == nil, "lost: \(u.permission) \(u.context.passedToService)")
+    }
+  }
+
+  @Test("from the trails: every permission allowed, no action beyond them", arguments: [deploy, invictus])
+  func coverage(_ path: String) throws {
+    let analysis = TrailAnalyzer().analyze(paths: [path])
+    for mode in GeneratorOptions.ResourceMode.allCases {
+      let generator = Generator(options: .init(resources: mode, maxSize: 6144))
+      let documents = try generator.documents(generator.statements(from: analysis), name: "policy")
+      Self.checkCoverage(analysis, documents)
+    }
+  }
+
+  @Test("every labelled mapping case is covered by its generated policy")
+  func coverageOfLabelledCases() throws {
+    let records = MappingCase.all.map(\.record).joined(separator: ",")
+    let analysis = TrailAnalyzer(workers: 1).analyze(bytes: Array(#"{"Records":["#.utf8) + Array(records.utf8) + Array("]}".utf8))
+    let generator = Generator()
+    let documents = try generator.documents(generator.statements(from: analysis), name: "policy")
+    #expect(documents.count > 1)  // hundreds of permissions: split along services
+    Self.checkCoverage(analysis, documents)
+  }
+
+  @Test("PassRole carries the services it was passed to, and denied calls are included")
+  func passRoleAndDenials() throws {
+    let analysis = TrailAnalyzer().analyze(paths: [Self.deploy])
+    let statements = Generator().statements(from: analysis)
+    let passToStates = try #require(statements.first { $0.label == "IamPassRoleToStates" })
+    #expect(passToStates.resources == ["arn:aws:iam::111122223333:role/shop-dev-CheckoutRole"])
+    #expect(passToStates.conditions == [ConditionClause(op: "StringEquals", key: "iam:PassedToService", values: ["states.amazonaws.com"])])
+    #expect(statements.contains { $0.actions == ["lambda:CreateEventSourceMapping"] && $0.resources == ["*"] })
+  }
+
+  @Test("resource modes: exact ARNs, common prefixes, kinds")
+  func resourceModes() throws {
+    let analysis = TrailAnalyzer().analyze(paths: [Self.deploy], )
+    func tables(_ mode: GeneratorOptions.ResourceMode, anyAccount: Bool = false) -> [String] {
+      Generator(options: .init(resources: mode, anyAccount: anyAccount)).statements(from: analysis)
+        .first { $0.label == "DynamodbTable" }?.resources ?? []
+    }
+    #expect(tables(.exact) == [
+      "arn:aws:dynamodb:us-east-1:111122223333:table/shop-dev-OrdersTable",
+      "arn:aws:dynamodb:us-east-1:111122223333:table/shop-dev-UsersTable",
+    ])
+    #expect(tables(.prefix) == ["arn:aws:dynamodb:us-east-1:111122223333:table/shop-dev-*"])
+    #expect(tables(.wildcard) == ["arn:aws:dynamodb:us-east-1:111122223333:table/*"])
+    #expect(tables(.prefix, anyAccount: true) == ["arn:aws:dynamodb:us-east-1:*:table/shop-dev-*"])
+  }
+
+  @Test("S3 object keys collapse to their common path")
+  func objectKeys() {
+    let generator = Generator(options: .init(resources: .prefix))
+    let patterns = generator.resourcePatterns([
+      "arn:aws:s3:::logs/2026/11/01/a.gz", "arn:aws:s3:::logs/2026/11/02/b.gz", "arn:aws:s3:::other/x",
+    ])
+    #expect(patterns["arn:aws:s3:::logs/2026/11/01/a.gz"] == "arn:aws:s3:::logs/2026/11/*")
+    #expect(patterns["arn:aws:s3:::other/x"] == nil)  // alone: exact
+  }
+
+  @Test("no document is over the size limit, and the split follows services", arguments: [
+    (deploy, 600), (deploy, 1000), (deploy, 6144), (invictus, 6144),
+  ])
+  func sizes(_ path: String, _ limit: Int) throws {
+    let analysis = TrailAnalyzer().analyze(paths: [path])
+    let generator = Generator(options: .init(maxSize: limit))
+    let documents = try generator.documents(generator.statements(from: analysis), name: "policy")
+    for document in documents {
+      #expect(Generator.size(document) <= limit)
+      let parsed = try PolicyValue.parseJSON(Generator.json(document), path: document.name)  // valid JSON
+      #expect(parsed["Statement"] != nil)
+    }
+    Self.checkCoverage(analysis, documents)
+  }
+
+  @Test("more than ten documents is an error that says so")
+  func tooMany() {
+    let analysis = TrailAnalyzer().analyze(paths: [Self.invictus])
+    let generator = Generator(options: .init(maxSize: 300))
+    #expect(throws: GeneratorError.self) { try generator.documents(generator.statements(from: analysis), name: "p") }
+  }
+
+  @Test("the same input gives byte-identical output")
+  func deterministic() throws {
+    let one = TrailAnalyzer(workers: 1).analyze(paths: [Self.invictus])
+    let four = TrailAnalyzer(workers: 4).analyze(paths: [Self.invictus])
+    let a = try Generator().documents(Generator().statements(from: one), name: "p").map(Generator.json)
+    let b = try Generator().documents(Generator().statements(from: four), name: "p").map(Generator.json)
+    #expect(a == b)
+  }
+
+  @Test("Sids are letters and digits only, and unique")
+  func sids() {
+    let statements = Generator().statements(from: TrailAnalyzer().analyze(paths: [Self.invictus]))
+    #expect(Set(statements.map(\.label)).count == statements.count)
+    #expect(statements.allSatisfy { $0.label.allSatisfy { $0.isLetter || $0.isNumber } })
+  }
+}
+
+@Suite("Refinement")
+struct RefinementTests {
+  static let policy = #"""
+    {"Version":"2012-10-17","Statement":[
+      {"Sid":"Keep","Effect":"Allow","Action":["s3:GetObject","s3:DeleteBucket"],"Resource":"*"},
+      {"Sid":"Wide","Effect":"Allow","Action":"dynamodb:*","Resource":"*"},
+      {"Sid":"Data","Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"},
+      {"Sid":"Everything","Effect":"Allow","NotAction":"iam:*","Resource":"arn:aws:sns:*:*:never"},
+      {"Sid":"Guard","Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}
+    """#
+
+  func refine(_ records: [String], options: GeneratorOptions = .init()) throws -> ([PolicyDocument], Changelog) {
+    let set = try policySet(Self.policy, name: "team.json")
+    let analysis = TrailAnalyzer(workers: 1).analyze(bytes: Array(Records.file(records).utf8))
+    let diff = Differ(policies: set, workers: 1).diff(analysis, policyFiles: ["team.json"])
+    let result = Generator(options: options).refine(analysis, policies: set, diff: diff)
+    return (result.documents, result.changelog)
+  }
+
+  static let calls = [
+    Records.record(name: "GetObject"), Records.record(source: "dynamodb.amazonaws.com", name: "GetItem"),
+    Records.record(source: "sqs.amazonaws.com", name: "CreateQueue", extra: #""requestParameters":{"queueName":"q"}"#),
+  ]
+
+  @Test("keeps what was used as written, removes the unused, keeps Deny, adds the missing")
+  func turn() throws {
+    let (documents, log) = try refine(Self.calls)
+    let statements = try #require(documents.first).statements
+    #expect(statements.map(\.label) == ["Keep", "Wide", "Data", "Guard", "AddedSqsQueue"])
+    #expect(statements[0].actions == ["s3:GetObject"])
+    #expect(statements[1].actions == ["dynamodb:*"])  // not narrowed unless asked
+    #expect(log.removed.map(\.action) == ["s3:DeleteBucket", "NotAction: iam:*"])
+    #expect(log.keptUnobservable.map(\.action) == ["lambda:InvokeFunction"])  // no data events in the trail
+    #expect(log.added == [Permission(action: "sqs:CreateQueue", resource: "arn:aws:sqs:us-east-1:111122223333:q")])
+  }
+
+  @Test("--narrow replaces overbroad wildcards by the actions used; --keep-unused keeps entries")
+  func options() throws {
+    let (narrowed, log) = try refine(Self.calls, options: .init(keepUnused: true, narrow: true))
+    let statements = try #require(narrowed.first).statements
+    #expect(statements[1].actions == ["dynamodb:GetItem"])
+    #expect(statements[0].actions == ["s3:GetObject", "s3:DeleteBucket"])
+    #expect(log.narrowed.map(\.to) == [["dynamodb:GetItem"]])
+    #expect(log.removed.isEmpty)
+  }
+
+  @Test("the refined policy allows every call of the trail")
+  func complete() throws {
+    let analysis = TrailAnalyzer(workers: 1).analyze(bytes: Array(Records.file(Self.calls).utf8))
+    let (documents, _) = try refine(Self.calls, options: .init(narrow: true))
+    GeneratorTests.checkNothingLost(analysis, documents)  // Deny and unobservable grants stay by design
+  }
+
+  @Test("output names follow the declared files")
+  func names() {
+    #expect(Generator.outputName("deploy.json") == "deploy.json")
+    #expect(Generator.outputName("bootstrap.yaml:ExecutionPolicy") == "bootstrap.ExecutionPolicy.json")
+    #expect(Generator.outputName("details.json:cfn-exec/inline") == "details.cfn-exec.inline.json")
+  }
+}
