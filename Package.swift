@@ -44,6 +44,13 @@ let package = Package(
       swiftSettings: strict
     ),
 
+    // Fuzz targets: libFuzzer with -sanitize=fuzzer -DFUZZING, else a seeded mutator (Scripts/fuzz).
+    .executableTarget(
+      name: "TightenFuzz",
+      dependencies: ["TightenCore"],
+      swiftSettings: strict
+    ),
+
     // Tests: units and real samples, then the built binary end to end.
     .target(
       name: "TightenTestSupport",

@@ -1,6 +1,10 @@
 import ArgumentParser
 import TightenCore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Paths and the filters every command shares.
 struct TrailOptions: ParsableArguments {
   @Argument(help: "Trail files or folders (walked recursively); '-' reads standard input.")
@@ -28,6 +32,9 @@ struct TrailOptions: ParsableArguments {
 
   @Flag(name: .customLong("timing"), help: .hidden)
   var timing = false
+
+  @Flag(name: .customLong("memory"), help: .hidden)
+  var memory = false
 
   func validate() throws {
     if paths.isEmpty { throw ValidationError("Give at least one trail file or folder (or '-' for standard input).") }
@@ -70,9 +77,14 @@ struct TrailOptions: ParsableArguments {
     }
     if timing { Terminal.error("timing: analysis \(ProgressLine.now() - started) s\n") }
     progress?.finish()
+    if memory {
+      var usage = rusage()
+      getrusage(RUSAGE_SELF.rawValue, &usage)
+      Terminal.error("memory: peak \(usage.ru_maxrss / 1024) MB\n")
+    }
     for failure in analysis.files.failed { Terminal.diagnose(failure.path, "error", failure.message) }
     for warning in analysis.files.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
-    if analysis.files.read == 0 {
+    if analysis.files.read == 0 && analysis.events.total == 0 {
       if analysis.files.failed.isEmpty {
         Terminal.diagnose("tighten", "error", "no trail files found in \(paths.joined(separator: ", "))")
       } else {

@@ -29,6 +29,12 @@ public struct PolicyLoader: Sendable {
     return set
   }
 
+  /// Reads policy text already in memory (`name` stands for its file).
+  public func load(text: String, name: String) throws(PolicyError) -> PolicySet {
+    let (documents, warnings) = try parse(text, path: name)
+    return PolicySet(documents: documents, warnings: warnings)
+  }
+
   func loadFile(_ path: String) throws(PolicyError) -> ([PolicyDocument], [PolicyWarning]) {
     let text: String
     do {
@@ -43,6 +49,10 @@ public struct PolicyLoader: Sendable {
       let reason = (error as NSError).localizedFailureReason ?? "cannot be read"
       throw PolicyError(path: path, place: "", reason: "cannot read the file (\(reason))")
     }
+    return try parse(text, path: path)
+  }
+
+  func parse(_ text: String, path: String) throws(PolicyError) -> ([PolicyDocument], [PolicyWarning]) {
     let name = URL(fileURLWithPath: path).lastPathComponent
     let lower = name.lowercased()
     let value: PolicyValue

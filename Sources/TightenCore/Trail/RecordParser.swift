@@ -103,6 +103,10 @@ struct RecordParser {
       if record.invalidReason == nil {
         if !record.eventSource.isPresent { invalid("the record has no eventSource", at: objectStart) }
         if !record.eventName.isPresent { invalid("the record has no eventName", at: objectStart) }
+        for (field, name) in [(record.eventSource, "eventSource"), (record.eventName, "eventName")]
+        where !validUTF8(c.base, field) {
+          invalid("\(name) is not valid UTF-8", at: objectStart)
+        }
       }
       return .record
     }
@@ -307,6 +311,20 @@ struct RecordParser {
     let k = RecordKey(UnsafePointer(arena.base + decoded.start), decoded.count)
     _ = mark
     return k
+  }
+}
+
+extension RecordParser {
+  /// Whether a field's bytes are UTF-8 (ASCII, the usual case, is checked first).
+  func validUTF8(_ base: UnsafePointer<UInt8>, _ field: Field) -> Bool {
+    let bytes: UnsafeBufferPointer<UInt8>
+    switch field.location {
+    case .absent: return true
+    case .record: bytes = UnsafeBufferPointer(start: base + field.start, count: field.count)
+    case .arena: bytes = UnsafeBufferPointer(start: arena.base + field.start, count: field.count)
+    }
+    if !bytes.contains(where: { $0 >= 0x80 }) { return true }
+    return String(validating: bytes, as: UTF8.self) != nil
   }
 }
 

@@ -1,0 +1,42 @@
+// Fuzz targets for the gzip reader, the record scanner and the policy loader.
+//
+//   TightenFuzz TARGET [libFuzzer flags…]          (built with -sanitize=fuzzer -DFUZZING)
+//   TightenFuzz TARGET --seconds N [--seed S] [SEED_FILES…]   (any build: a seeded random mutator)
+//
+// A crash leaves the input in fuzz-artifacts/ (libFuzzer: crash-<sha>; mutator: crash-<target>-<seed>-<n>).
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+var arguments = CommandLine.arguments
+guard arguments.count >= 2, Targets.names.contains(arguments[1]) else {
+  print("usage: TightenFuzz \(Targets.names.joined(separator: "|")) [--seconds N] [--seed S] [seed files…]")
+  exit(2)
+}
+let target = arguments[1]
+
+#if FUZZING
+  if !arguments.contains("--seconds") {
+    let callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32 = { data, size in
+      Targets.run(Fuzzing.target, UnsafeBufferPointer(start: data, count: size))
+      return 0
+    }
+    Fuzzing.target = target
+    // libFuzzer reads the flags after the target name.
+    var forwarded = [arguments[0]] + Array(arguments.dropFirst(2))
+    var cStrings = forwarded.map { strdup($0) }
+    cStrings.append(nil)
+    var argc = Int32(forwarded.count)
+    forwarded.removeAll()
+    let status = cStrings.withUnsafeMutableBufferPointer { buffer -> Int32 in
+      var argv = buffer.baseAddress!
+      return LLVMFuzzerRunDriver(&argc, &argv, callback)
+    }
+    exit(status)
+  }
+#endif
+
+Mutator.main(target: target, arguments: Array(arguments.dropFirst(2)))
