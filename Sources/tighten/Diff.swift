@@ -41,7 +41,7 @@ struct Diff: ParsableCommand {
   func run() throws {
     // Read the policies once before the trails, so a bad file stops the run at once.
     var loader = PolicyLoader(principals: trails.principals)
-    _ = try loadPolicies(loader)
+    _ = try loadPolicies(loader, policies)
     let baselineText: String?
     if let baseline {
       guard let text = try? String(contentsOfFile: baseline, encoding: .utf8) else {
@@ -56,7 +56,7 @@ struct Diff: ParsableCommand {
     let analysis = try trails.analyze(mapper: mapper)
     loader.account = trails.accounts.count == 1 ? trails.accounts[0] : analysis.accounts.count == 1 ? analysis.accounts.first : nil
     loader.region = trails.regions.count == 1 ? trails.regions[0] : analysis.regions.count == 1 ? analysis.regions.first : nil
-    let set = try loadPolicies(loader)
+    let set = try loadPolicies(loader, policies)
     for warning in set.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
     let result = Differ(policies: set, mapper: mapper, workers: trails.jobs).diff(
       analysis, policyFiles: policies.map { URL(fileURLWithPath: $0).lastPathComponent })
@@ -89,12 +89,4 @@ struct Diff: ParsableCommand {
     if findings { throw ExitStatus.findings }
   }
 
-  private func loadPolicies(_ loader: PolicyLoader) throws -> PolicySet {
-    do {
-      return try loader.load(policies)
-    } catch {
-      Terminal.diagnose(error.path, "error", error.message)
-      throw ExitStatus.cannotRun
-    }
-  }
 }

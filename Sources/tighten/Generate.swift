@@ -58,7 +58,7 @@ struct Generate: ParsableCommand {
 
   func run() throws {
     var loader = PolicyLoader(principals: trails.principals)
-    if !policies.isEmpty { _ = try load(loader) }
+    if !policies.isEmpty { _ = try loadPolicies(loader, policies) }
     let mapper = PermissionMapper()
     let analysis = try trails.analyze(mapper: mapper)
     let generator = Generator(
@@ -74,7 +74,7 @@ struct Generate: ParsableCommand {
       } else {
         loader.account = analysis.accounts.count == 1 ? analysis.accounts.first : nil
         loader.region = analysis.regions.count == 1 ? analysis.regions.first : nil
-        let set = try load(loader)
+        let set = try loadPolicies(loader, policies)
         for warning in set.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
         let result = Differ(policies: set, mapper: mapper, workers: trails.jobs).diff(analysis, policyFiles: policies)
         let refined = generator.refine(analysis, policies: set, diff: result)
@@ -119,14 +119,6 @@ struct Generate: ParsableCommand {
     if analysis.isPartial { throw ExitStatus.partial }
   }
 
-  private func load(_ loader: PolicyLoader) throws -> PolicySet {
-    do {
-      return try loader.load(policies)
-    } catch {
-      Terminal.diagnose(error.path, "error", error.message)
-      throw ExitStatus.cannotRun
-    }
-  }
 
   private func write(_ documents: [PolicyDocument], to folder: String) throws {
     let url = URL(fileURLWithPath: folder)

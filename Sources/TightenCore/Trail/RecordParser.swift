@@ -42,21 +42,7 @@ struct RecordParser {
     let objectStart = c.pos
     c.pos += 1
     var firstMember = true
-    while true {
-      var b = try c.peekSignificant()
-      if b == ASCII.closeBrace {
-        c.pos += 1
-        break
-      }
-      if !firstMember {
-        guard b == ASCII.comma else { throw c.malformed("expected ',' or '}' after a member, found \(describe(b))") }
-        c.pos += 1
-        b = try c.peekSignificant()
-      }
-      firstMember = false
-      guard b == ASCII.quote else { throw c.malformed("expected a member name, found \(describe(b))") }
-      let key = try c.string()
-      try c.expect(ASCII.colon, "':'")
+    while let key = try c.nextMember(&firstMember) {
       let k = key.hasEscape ? try decodedKey(c, key) : RecordKey(c.base + key.start, key.count)
       switch k {
       case .eventSource: try string(&c, \.eventSource, "eventSource")
@@ -196,21 +182,7 @@ struct RecordParser {
     }
     c.pos += 1
     var firstMember = true
-    while true {
-      var b = try c.peekSignificant()
-      if b == ASCII.closeBrace {
-        c.pos += 1
-        return
-      }
-      if !firstMember {
-        guard b == ASCII.comma else { throw c.malformed("expected ',' or '}' after a member, found \(describe(b))") }
-        c.pos += 1
-        b = try c.peekSignificant()
-      }
-      firstMember = false
-      guard b == ASCII.quote else { throw c.malformed("expected a member name, found \(describe(b))") }
-      let key = try c.string()
-      try c.expect(ASCII.colon, "':'")
+    while let key = try c.nextMember(&firstMember) {
       if key.hasEscape {
         let decoded = try decodeEscapes(c.base, start: key.start, count: key.count, into: arena)
         try body(&self, &c, UnsafePointer(arena.base + decoded.start), decoded.count)
@@ -274,18 +246,8 @@ struct RecordParser {
     }
     c.pos += 1
     var firstElement = true
-    while true {
-      var b = try c.peekSignificant()
-      if b == ASCII.closeBracket {
-        c.pos += 1
-        return
-      }
-      if !firstElement {
-        guard b == ASCII.comma else { throw c.malformed("expected ',' or ']' in resources, found \(describe(b))") }
-        c.pos += 1
-        b = try c.peekSignificant()
-      }
-      firstElement = false
+    while try c.nextElement(&firstElement) {
+      let b = c.base[c.pos]
       guard b == ASCII.openBrace else {
         try wrongType(&c, "an entry of resources", "an object")
         continue

@@ -271,7 +271,9 @@ public final class RecordScanner {
           mode = .skipping(depth: 0, inString: false, escape: false, then: then)
           continue
         }
-        wanted = max(pending * 2, limits.readSize)
+        // Ask for twice what is pending (so a long value is not re-parsed too often),
+        // but never more than one largest value and one read: the buffer stays bounded.
+        wanted = min(max(pending * 2, limits.readSize), limits.maxValueBytes + limits.readSize)
       } catch {
         if case .malformed(let offset, let reason) = error { throw fail(.malformed, origin + offset, reason) }
       }
@@ -363,17 +365,7 @@ public final class RecordScanner {
     guard case .container(let arrayStart) = try parser.parseItem(&c) else { return }
     c.pos = arrayStart + 1
     var first = true
-    while true {
-      var b = try c.peekSignificant()
-      if b == ASCII.closeBracket { return }
-      if !first {
-        guard b == ASCII.comma else {
-          throw ScanFailure.malformed(offset: c.pos, reason: "expected ',' or ']' between records, found \(describe(b))")
-        }
-        c.pos += 1
-        b = try c.peekSignificant()
-      }
-      first = false
+    while try c.nextElement(&first) {
       let elementStart = c.pos
       let item = try parser.parseItem(&c)
       if case .container = item {
