@@ -77,11 +77,7 @@ struct TrailOptions: ParsableArguments {
     }
     if timing { Terminal.error("timing: analysis \(ProgressLine.now() - started) s\n") }
     progress?.finish()
-    if memory {
-      var usage = rusage()
-      getrusage(RUSAGE_SELF.rawValue, &usage)
-      Terminal.error("memory: peak \(usage.ru_maxrss / 1024) MB\n")
-    }
+    if memory { Terminal.error("memory: peak \(peakMemoryMegabytes()) MB\n") }
     for failure in analysis.files.failed { Terminal.diagnose(failure.path, "error", failure.message) }
     for warning in analysis.files.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
     if analysis.files.read == 0 && analysis.events.total == 0 {
@@ -108,4 +104,21 @@ func loadPolicies(_ loader: PolicyLoader, _ files: [String]) throws -> PolicySet
     Terminal.diagnose(error.path, "error", error.message)
     throw ExitStatus.cannotRun
   }
+}
+
+/// This program's peak resident memory. `VmHWM` belongs to the address space
+/// exec made, whereas `ru_maxrss` carries over the high-water mark of the
+/// process that forked us.
+func peakMemoryMegabytes() -> Int {
+  if let f = fopen("/proc/self/status", "r") {
+    defer { fclose(f) }
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, Int32(line.count), f) != nil {
+      let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      if text.hasPrefix("VmHWM:"), let kb = Int(text.dropFirst(6).filter(\.isNumber)) { return kb / 1024 }
+    }
+  }
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return usage.ru_maxrss / 1024
 }
