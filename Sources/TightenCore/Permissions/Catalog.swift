@@ -64,6 +64,8 @@ public final class Catalog: @unchecked Sendable {
   let deniedCodes: Set<String>
   let dataEvents: Set<String>  // "source Event"
   let apiGatewayRoutes: [String: [ApiGatewayRoute]]
+  /// ARN suffixes a service evaluates: service → (type, suffix, actions that take the ARN without it).
+  let arnSuffixes: [String: [(type: String, suffix: String, except: Set<String>)]]
   /// Services whose calls are authorised on every required resource type at once.
   let allRequired: Set<String>
   /// The resource type a bare identifier is taken for, per service.
@@ -87,6 +89,7 @@ public final class Catalog: @unchecked Sendable {
     var routes: [String: [ApiGatewayRoute]] = [:]
     var preferred: [String: String] = [:]
     var allRequired = Set<String>()
+    var suffixes: [String: [(type: String, suffix: String, except: Set<String>)]] = [:]
     var idPrefixes: [String: [(type: String, prefixes: [String])]] = [:]
     var open: (prefix: String, start: Int)? = nil
 
@@ -125,6 +128,8 @@ public final class Catalog: @unchecked Sendable {
         for event in f(2).split(separator: " ") { dataEvents.insert("\(source) \(event)") }
       case 0x47:  // G
         routes[f(2), default: []].append(ApiGatewayRoute(verb: f(3), path: f(4)))
+      case 0x55:  // U
+        suffixes[f(1), default: []].append((f(2), f(3), Set(f(4).split(separator: " ").map(String.init))))
       case 0x51:  // Q
         allRequired.insert(f(1))
       case 0x54:  // T
@@ -149,6 +154,7 @@ public final class Catalog: @unchecked Sendable {
     self.apiGatewayRoutes = routes
     self.preferredTypes = preferred
     self.allRequired = allRequired
+    self.arnSuffixes = suffixes
     self.identifierPrefixes = idPrefixes
   }
 

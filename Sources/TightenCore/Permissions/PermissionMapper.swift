@@ -202,7 +202,7 @@ public struct PermissionMapper: Sendable {
       var request = request
       request.several = actions.count > 1
       for planned in actions {
-        let found = resources(planned, request)
+        let found = withSuffix(resources(planned, request), planned)
         if planned.hint == "partiql" && found.isEmpty { continue }  // no statement of this verb
         for resource in found {
           out.append(MappedPermission(action: planned.action.name, resource: resource))
@@ -330,12 +330,27 @@ public struct PermissionMapper: Sendable {
     return ["*"]
   }
 
+  /// ARNs in the form the service evaluates (`log-group:NAME` → `log-group:NAME:*`).
+  func withSuffix(_ arns: [String], _ planned: CallPlan.PlannedAction) -> [String] {
+    guard let rules = catalog.arnSuffixes[planned.service] else { return arns }
+    let action = String(planned.action.name.drop { $0 != ":" }.dropFirst())
+    return arns.map { arn in
+      for rule in rules where !rule.except.contains(action) && !arn.hasSuffix(rule.suffix) {
+        if planned.candidates.contains(where: { $0.type.name == rule.type && $0.templates.contains { $0.template.matches(arn) } }) {
+          return arn + rule.suffix
+        }
+      }
+      return arn
+    }
+  }
+
   /// For a call with one action and no hint: the record's resources of the
   /// action's types, as bytes, when there are any (the common case of data
   /// events, which name their object, table or function).
   func recordResourceFast(_ plan: CallPlan, _ e: borrowing EventView, into out: inout [UnsafeBufferPointer<UInt8>]) -> Bool {
     guard case .actions(let actions) = plan.kind, actions.count == 1, plan.passRoles.isEmpty else { return false }
     let planned = actions[0]
+    if catalog.arnSuffixes[planned.service] != nil { return false }
     guard planned.hint == nil, planned.required <= 1, !planned.candidates.isEmpty else { return false }
     for ref in e.resources {
       let arn = e.bytes(ref.arn)

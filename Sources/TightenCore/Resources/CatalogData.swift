@@ -25684,6 +25684,7 @@ K	DomainName	domainName
 K	*Name	name
 Q	ec2
 Q	rds
+U	logs	log-group	:*	TagResource UntagResource ListTagsForResource
 T	bedrock	foundation-model
 I	bedrock	inference-profile	us. eu. apac. global. us-gov. ca. jp. au.
 D	AccessDenied AccessDeniedException Client.UnauthorizedOperation UnauthorizedOperation
