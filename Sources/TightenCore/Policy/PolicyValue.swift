@@ -171,7 +171,9 @@ public indirect enum PolicyValue: Sendable, Equatable {
         value = .null
       } else if let b = Bool.construct(from: scalar) {
         value = .bool(b)
-      } else if Int.construct(from: scalar) != nil || Double.construct(from: scalar) != nil {
+      } else if Int(scalar.string) != nil || Double(scalar.string) != nil {
+        // Swift's own parsers: Yams' readers also take YAML 1.1 sexagesimal
+        // numbers (`1:30:00`) and trap when one overflows.
         value = .number(scalar.string)
       } else {
         value = .string(scalar.string)
