@@ -37,13 +37,21 @@ enum Mutator {
     var i = 0
     while i < arguments.count {
       switch arguments[i] {
-      case "--seconds": seconds = Double(arguments[i + 1]) ?? seconds; i += 2
-      case "--seed": seed = UInt64(arguments[i + 1]) ?? seed; i += 2
-      default: files.append(arguments[i]); i += 1
+      case "--seconds":
+        seconds = Double(arguments[i + 1]) ?? seconds
+        i += 2
+      case "--seed":
+        seed = UInt64(arguments[i + 1]) ?? seed
+        i += 2
+      default:
+        files.append(arguments[i])
+        i += 1
       }
     }
     var seeds = files.compactMap(read)
-    if seeds.isEmpty { seeds = [Array(#"{"Records":[{"eventSource":"s3.amazonaws.com","eventName":"GetObject"}]}"#.utf8)] }
+    if seeds.isEmpty {
+      seeds = [Array(#"{"Records":[{"eventSource":"s3.amazonaws.com","eventName":"GetObject"}]}"#.utf8)]
+    }
     installCrashHandler()
     var random = Random(state: seed)
     var corpus = seeds

@@ -38,18 +38,21 @@ enum Targets {
   static func policy(_ bytes: UnsafeBufferPointer<UInt8>) {
     let text = String(decoding: bytes, as: UTF8.self)
     let name = bytes.first.map { $0 & 1 == 0 } == true ? "policy.json" : "template.yaml"
-    guard let set = try? PolicyLoader(principals: ["deployer"], account: "111122223333", region: "us-east-1")
-      .load(text: text, name: name)
+    guard
+      let set = try? PolicyLoader(principals: ["deployer"], account: "111122223333", region: "us-east-1")
+        .load(text: text, name: name)
     else { return }
     let evaluator = PolicyEvaluator(policies: set)
     let context = CallContext(
       principal: "arn:aws:iam::111122223333:role/deployer", principalAccount: "111122223333", region: "us-east-1",
       sourceIP: "203.0.113.10", passedToService: "lambda.amazonaws.com", mfa: true)
     for (action, resource) in [
-      ("s3:GetObject", "arn:aws:s3:::b/k"), ("iam:PassRole", "arn:aws:iam::111122223333:role/r"), ("kms:CreateKey", "*"),
+      ("s3:GetObject", "arn:aws:s3:::b/k"), ("iam:PassRole", "arn:aws:iam::111122223333:role/r"),
+      ("kms:CreateKey", "*"),
       ("ec2:CreateVpc", "arn:aws:ec2:us-east-1:111122223333:vpc/*"),
     ] {
-      _ = evaluator.evaluate(CallFacts(action: action, resource: resource, context: context, firstSeen: 0, lastSeen: 86_400))
+      _ = evaluator.evaluate(
+        CallFacts(action: action, resource: resource, context: context, firstSeen: 0, lastSeen: 86_400))
     }
   }
 }

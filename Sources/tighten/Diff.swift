@@ -54,8 +54,10 @@ struct Diff: ParsableCommand {
     }
     let mapper = PermissionMapper()
     let analysis = try trails.analyze(mapper: mapper)
-    loader.account = trails.accounts.count == 1 ? trails.accounts[0] : analysis.accounts.count == 1 ? analysis.accounts.first : nil
-    loader.region = trails.regions.count == 1 ? trails.regions[0] : analysis.regions.count == 1 ? analysis.regions.first : nil
+    loader.account =
+      trails.accounts.count == 1 ? trails.accounts[0] : analysis.accounts.count == 1 ? analysis.accounts.first : nil
+    loader.region =
+      trails.regions.count == 1 ? trails.regions[0] : analysis.regions.count == 1 ? analysis.regions.first : nil
     let set = try loadPolicies(loader, policies)
     for warning in set.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
     let result = Differ(policies: set, mapper: mapper, workers: trails.jobs).diff(
@@ -78,7 +80,8 @@ struct Diff: ParsableCommand {
     }
     if analysis.isPartial { throw ExitStatus.partial }
     let missing = comparison.map { !$0.newMissing.isEmpty } ?? !result.missing.isEmpty
-    let unused = comparison.map { $0.newUnused.contains { $0.kind == .unused } } ?? result.unused.contains { $0.kind == .unused }
+    let unused =
+      comparison.map { $0.newUnused.contains { $0.kind == .unused } } ?? result.unused.contains { $0.kind == .unused }
     let findings: Bool
     switch failOn {
     case .missing: findings = missing

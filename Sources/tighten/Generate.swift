@@ -39,7 +39,9 @@ struct Generate: ParsableCommand {
   @Flag(name: .customLong("any-region"), help: "Write * for the region in ARNs.")
   var anyRegion = false
 
-  @Flag(name: .customLong("action-wildcards"), help: "Collapse three or more Describe/List/Get actions of a service into a wildcard.")
+  @Flag(
+    name: .customLong("action-wildcards"),
+    help: "Collapse three or more Describe/List/Get actions of a service into a wildcard.")
   var actionWildcards = false
 
   @Flag(name: .customLong("keep-unused"), help: "With --policy: keep entries no call used.")
@@ -97,10 +99,12 @@ struct Generate: ParsableCommand {
       guard documents.count <= 1 else {
         Terminal.diagnose(
           "tighten", "error",
-          "the policy needs \(documents.count) documents of at most \(maxSize) characters; write them with --output DIR")
+          "the policy needs \(documents.count) documents of at most \(maxSize) characters; write them with --output DIR"
+        )
         throw ExitStatus.cannotRun
       }
-      Terminal.write(documents.first.map(Generator.json) ?? "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": []\n}\n")
+      Terminal.write(
+        documents.first.map(Generator.json) ?? "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": []\n}\n")
     }
     if let changelog {
       let text = ChangelogReport.text(changelog)
@@ -119,7 +123,6 @@ struct Generate: ParsableCommand {
     if analysis.isPartial { throw ExitStatus.partial }
   }
 
-
   private func write(_ documents: [PolicyDocument], to folder: String) throws {
     let url = URL(fileURLWithPath: folder)
     do {
@@ -129,9 +132,12 @@ struct Generate: ParsableCommand {
         let text = Generator.json(document)
         try Data(text.utf8).write(to: url.appendingPathComponent(document.name))
         lines.append(
-          "  \(document.name)  \(document.statements.count) statements, \(Generator.size(document)) of \(maxSize) characters")
+          "  \(document.name)  \(document.statements.count) statements, \(Generator.size(document)) of \(maxSize) characters"
+        )
       }
-      Terminal.write("Wrote \(documents.count) polic\(documents.count == 1 ? "y" : "ies") to \(folder):\n" + lines.joined(separator: "\n") + "\n")
+      Terminal.write(
+        "Wrote \(documents.count) polic\(documents.count == 1 ? "y" : "ies") to \(folder):\n"
+          + lines.joined(separator: "\n") + "\n")
     } catch {
       Terminal.diagnose(folder, "error", "cannot write the policies (\(error.localizedDescription))")
       throw ExitStatus.cannotRun

@@ -29,22 +29,22 @@ struct Tighten: ParsableCommand {
       var command = try parseAsRoot()
       try command.run()
       // The output is written: skip tearing down large tables on the way out.
-      Foundation_exit(0)
+      terminate(0)
     } catch {
       let code = exitCode(for: error)
       if code == .validationFailure {
         Terminal.error(fullMessage(for: error) + "\n")
-        Foundation_exit(ExitStatus.cannotRun.rawValue)
+        terminate(ExitStatus.cannotRun.rawValue)
       }
       if let code = error as? ExitCode, code != .validationFailure, code != .success {
-        Foundation_exit(code.rawValue)  // the report is out; nothing left to print
+        terminate(code.rawValue)  // the report is out; nothing left to print
       }
       exit(withError: error)
     }
   }
 }
 
-private func Foundation_exit(_ code: Int32) -> Never {
+private func terminate(_ code: Int32) -> Never {
   #if canImport(Glibc)
     Glibc.exit(code)
   #else

@@ -26,9 +26,10 @@ struct GeneratorTests {
   static func checkNothingLost(_ analysis: TrailAnalysis, _ documents: [PolicyDocument]) {
     let evaluator = PolicyEvaluator(policies: PolicySet(documents: documents))
     for u in analysis.usage {
-      let result = evaluator.evaluate(CallFacts(
-        action: u.permission.action, resource: u.permission.resource, context: u.context,
-        firstSeen: u.stats.firstSeen, lastSeen: u.stats.lastSeen))
+      let result = evaluator.evaluate(
+        CallFacts(
+          action: u.permission.action, resource: u.permission.resource, context: u.context,
+          firstSeen: u.stats.firstSeen, lastSeen: u.stats.lastSeen))
       #expect(result.missing == nil, "lost: \(u.permission) \(u.context.passedToService)")
     }
   }
@@ -46,7 +47,8 @@ struct GeneratorTests {
   @Test("every labelled mapping case is covered by its generated policy")
   func coverageOfLabelledCases() throws {
     let records = MappingCase.all.map(\.record).joined(separator: ",")
-    let analysis = TrailAnalyzer(workers: 1).analyze(bytes: Array(#"{"Records":["#.utf8) + Array(records.utf8) + Array("]}".utf8))
+    let analysis = TrailAnalyzer(workers: 1).analyze(
+      bytes: Array(#"{"Records":["#.utf8) + Array(records.utf8) + Array("]}".utf8))
     let generator = Generator()
     let documents = try generator.documents(generator.statements(from: analysis), name: "policy")
     #expect(documents.count > 1)  // hundreds of permissions: split along services
@@ -59,7 +61,10 @@ struct GeneratorTests {
     let statements = Generator().statements(from: analysis)
     let passToStates = try #require(statements.first { $0.label == "IamPassRoleToStates" })
     #expect(passToStates.resources == ["arn:aws:iam::111122223333:role/shop-dev-CheckoutRole"])
-    #expect(passToStates.conditions == [ConditionClause(op: "StringEquals", key: "iam:PassedToService", values: ["states.amazonaws.com"])])
+    #expect(
+      passToStates.conditions == [
+        ConditionClause(op: "StringEquals", key: "iam:PassedToService", values: ["states.amazonaws.com"])
+      ])
     #expect(statements.contains { $0.actions == ["lambda:CreateEventSourceMapping"] && $0.resources == ["*"] })
   }
 
@@ -70,10 +75,11 @@ struct GeneratorTests {
       Generator(options: .init(resources: mode, anyAccount: anyAccount)).statements(from: analysis)
         .first { $0.label == "DynamodbTable" }?.resources ?? []
     }
-    #expect(tables(.exact) == [
-      "arn:aws:dynamodb:us-east-1:111122223333:table/shop-dev-OrdersTable",
-      "arn:aws:dynamodb:us-east-1:111122223333:table/shop-dev-UsersTable",
-    ])
+    #expect(
+      tables(.exact) == [
+        "arn:aws:dynamodb:us-east-1:111122223333:table/shop-dev-OrdersTable",
+        "arn:aws:dynamodb:us-east-1:111122223333:table/shop-dev-UsersTable",
+      ])
     #expect(tables(.prefix) == ["arn:aws:dynamodb:us-east-1:111122223333:table/shop-dev-*"])
     #expect(tables(.wildcard) == ["arn:aws:dynamodb:us-east-1:111122223333:table/*"])
     #expect(tables(.prefix, anyAccount: true) == ["arn:aws:dynamodb:us-east-1:*:table/shop-dev-*"])
@@ -89,9 +95,11 @@ struct GeneratorTests {
     #expect(patterns["arn:aws:s3:::other/x"] == nil)  // alone: exact
   }
 
-  @Test("no document is over the size limit, and the split follows services", arguments: [
-    (deploy, 600), (deploy, 1000), (deploy, 6144), (invictus, 6144),
-  ])
+  @Test(
+    "no document is over the size limit, and the split follows services",
+    arguments: [
+      (deploy, 600), (deploy, 1000), (deploy, 6144), (invictus, 6144),
+    ])
   func sizes(_ path: String, _ limit: Int) throws {
     let analysis = TrailAnalyzer().analyze(paths: [path])
     let generator = Generator(options: .init(maxSize: limit))

@@ -29,9 +29,14 @@ struct MappingCase: CustomTestStringConvertible, Sendable {
       else { return nil }
       let expect: Expect
       if let rows = object["expect"] as? [[Any]] {
-        expect = .permissions(Set(rows.map { row in
-          [row[0] as? String ?? "", row[1] as? String ?? "", (row[2] as? Bool ?? false) ? "denied" : "", row[3] as? String ?? ""]
-        }))
+        expect = .permissions(
+          Set(
+            rows.map { row in
+              [
+                row[0] as? String ?? "", row[1] as? String ?? "", (row[2] as? Bool ?? false) ? "denied" : "",
+                row[3] as? String ?? "",
+              ]
+            }))
       } else if let unmapped = (object["expect"] as? [String: String])?["unmapped"] {
         expect = .unmapped(unmapped)
       } else {
@@ -45,12 +50,15 @@ struct MappingCase: CustomTestStringConvertible, Sendable {
 
   /// What tighten makes of the record, in the same shape as `expect`.
   func actual() -> Expect {
-    let a = TrailAnalyzer(workers: 1).analyze(bytes: Array(#"{"Records":["#.utf8) + Array(record.utf8) + Array("]}".utf8))
+    let a = TrailAnalyzer(workers: 1).analyze(
+      bytes: Array(#"{"Records":["#.utf8) + Array(record.utf8) + Array("]}".utf8))
     if let row = a.unmapped.first { return .unmapped(row.call.reason) }
     if a.events.excluded[.noPermissionNeeded] == 1 { return .none }
-    return .permissions(Set(a.usage.map { u in
-      [u.permission.action, u.permission.resource, u.stats.denied > 0 ? "denied" : "", u.context.passedToService]
-    }))
+    return .permissions(
+      Set(
+        a.usage.map { u in
+          [u.permission.action, u.permission.resource, u.stats.denied > 0 ? "denied" : "", u.context.passedToService]
+        }))
   }
 }
 
@@ -58,12 +66,13 @@ struct MappingCase: CustomTestStringConvertible, Sendable {
 struct MappingExpectationTests {
   @Test("the labelled file covers at least 150 distinct (event source, event name) pairs")
   func coverage() {
-    let pairs = Set(MappingCase.all.compactMap { c -> String? in
-      guard let data = c.record.data(using: .utf8),
-        let r = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-      else { return nil }
-      return "\(r["eventSource"] ?? "") \(r["eventName"] ?? "")"
-    })
+    let pairs = Set(
+      MappingCase.all.compactMap { c -> String? in
+        guard let data = c.record.data(using: .utf8),
+          let r = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        return "\(r["eventSource"] ?? "") \(r["eventName"] ?? "")"
+      })
     #expect(pairs.count >= 150)
     #expect(MappingCase.all.allSatisfy { !$0.reference.isEmpty })
   }

@@ -59,16 +59,20 @@ struct ArnTemplateTests {
 
   @Test("builds ARNs, with * for what is not known")
   func building() {
-    #expect(function.build(partition: "aws", region: "eu-west-1", account: "1", values: ["FunctionName": "f"])
-      == "arn:aws:lambda:eu-west-1:1:function:f")
-    #expect(object.build(partition: "aws", region: "us-east-1", account: "1", values: ["BucketName": "b"])
-      == "arn:aws:s3:::b/*")
+    #expect(
+      function.build(partition: "aws", region: "eu-west-1", account: "1", values: ["FunctionName": "f"])
+        == "arn:aws:lambda:eu-west-1:1:function:f")
+    #expect(
+      object.build(partition: "aws", region: "us-east-1", account: "1", values: ["BucketName": "b"])
+        == "arn:aws:s3:::b/*")
   }
 
-  @Test("the partition follows the region", arguments: [
-    ("us-east-1", "aws"), ("cn-north-1", "aws-cn"), ("cn-northwest-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov"),
-    ("eu-central-2", "aws"),
-  ])
+  @Test(
+    "the partition follows the region",
+    arguments: [
+      ("us-east-1", "aws"), ("cn-north-1", "aws-cn"), ("cn-northwest-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov"),
+      ("eu-central-2", "aws"),
+    ])
   func partitions(_ region: String, _ expected: String) {
     #expect(partition(forRegion: region) == expected)
   }
@@ -78,13 +82,15 @@ struct ArnTemplateTests {
 struct PermissionMapperTests {
   let mapper = PermissionMapper()
 
-  @Test("strips only date-shaped API version suffixes", arguments: [
-    ("CreateFunction20150331", "CreateFunction"), ("GetFunction20150331v2", "GetFunction"),
-    ("UpdateFunctionConfiguration20150331v2", "UpdateFunctionConfiguration"),
-    ("CreateDistribution2020_05_31", "CreateDistribution"), ("CreateEnvironmentEC2", "CreateEnvironmentEC2"),
-    ("ListObjectsV2", "ListObjectsV2"), ("DescribeDBInstances", "DescribeDBInstances"), ("Get2", "Get2"),
-    ("PutItem", "PutItem"), ("CreateTable12345678", "CreateTable12345678"),
-  ])
+  @Test(
+    "strips only date-shaped API version suffixes",
+    arguments: [
+      ("CreateFunction20150331", "CreateFunction"), ("GetFunction20150331v2", "GetFunction"),
+      ("UpdateFunctionConfiguration20150331v2", "UpdateFunctionConfiguration"),
+      ("CreateDistribution2020_05_31", "CreateDistribution"), ("CreateEnvironmentEC2", "CreateEnvironmentEC2"),
+      ("ListObjectsV2", "ListObjectsV2"), ("DescribeDBInstances", "DescribeDBInstances"), ("Get2", "Get2"),
+      ("PutItem", "PutItem"), ("CreateTable12345678", "CreateTable12345678"),
+    ])
   func versionSuffixes(_ name: String, _ expected: String) {
     #expect(PermissionMapper.stripVersionSuffix(name) == expected)
   }
@@ -119,13 +125,15 @@ struct PermissionMapperTests {
     }
   }
 
-  @Test("reads PartiQL statements' verb and table", arguments: [
-    ("SELECT * FROM \"Orders\" WHERE pk = ?", "SELECT", "Orders"),
-    ("select a from Orders.ByDate", "SELECT", "Orders"),
-    ("INSERT INTO \"Users\" VALUE {'pk': ?}", "INSERT", "Users"),
-    ("UPDATE \"Orders\" SET s = ? WHERE pk = ?", "UPDATE", "Orders"),
-    ("DELETE FROM Orders WHERE pk = ?", "DELETE", "Orders"),
-  ])
+  @Test(
+    "reads PartiQL statements' verb and table",
+    arguments: [
+      ("SELECT * FROM \"Orders\" WHERE pk = ?", "SELECT", "Orders"),
+      ("select a from Orders.ByDate", "SELECT", "Orders"),
+      ("INSERT INTO \"Users\" VALUE {'pk': ?}", "INSERT", "Users"),
+      ("UPDATE \"Orders\" SET s = ? WHERE pk = ?", "UPDATE", "Orders"),
+      ("DELETE FROM Orders WHERE pk = ?", "DELETE", "Orders"),
+    ])
   func partiQL(_ statement: String, _ verb: String, _ table: String) throws {
     let parsed = try #require(PermissionMapper.partiQL(statement))
     #expect(parsed.verb == verb)
@@ -166,6 +174,7 @@ struct RealSampleMappingTests {
       #expect(Catalog.shared.action(row.permission.action)?.name == row.permission.action, "\(row.permission.action)")
     }
     // Only the placeholder sources of the serializer fixtures and one internal S3 call are unknown.
-    #expect(a.unmapped.allSatisfy { $0.call.eventSource.hasPrefix("eventSource") || $0.call.eventName.hasSuffix("Internal") })
+    #expect(
+      a.unmapped.allSatisfy { $0.call.eventSource.hasPrefix("eventSource") || $0.call.eventName.hasSuffix("Internal") })
   }
 }

@@ -11,13 +11,16 @@ func policySet(_ json: String, name: String = "p.json") throws -> PolicySet {
 }
 
 func decide(
-  _ json: String, _ action: String, _ resource: String, context: CallContext = .init(
+  _ json: String, _ action: String, _ resource: String,
+  context: CallContext = .init(
     principal: "arn:aws:iam::111122223333:role/deployer", principalAccount: "111122223333", region: "us-east-1",
     sourceIP: "203.0.113.10"), time: Int64? = Timestamp.parse("2026-11-20T10:00:00Z")
 ) throws -> MissingReason? {
   let evaluator = PolicyEvaluator(policies: try policySet(json))
-  return evaluator.evaluate(CallFacts(action: action, resource: resource, context: context, firstSeen: time, lastSeen: time))
-    .missing
+  return evaluator.evaluate(
+    CallFacts(action: action, resource: resource, context: context, firstSeen: time, lastSeen: time)
+  )
+  .missing
 }
 
 @Suite("PolicyEvaluator")
@@ -55,14 +58,16 @@ struct PolicyEvaluatorTests {
 
   @Test("actions match without regard to case; resources with regard to it")
   func caseRules() throws {
-    let json = #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"S3:getobject","Resource":"arn:aws:s3:::Data/*"}}"#
+    let json =
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"S3:getobject","Resource":"arn:aws:s3:::Data/*"}}"#
     #expect(try decide(json, "s3:GetObject", "arn:aws:s3:::Data/k") == nil)
     #expect(try decide(json, "s3:GetObject", "arn:aws:s3:::data/k") == .notGranted)
   }
 
   @Test("? matches exactly one character, * any run")
   func wildcards() throws {
-    let json = #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get?bject","Resource":"arn:aws:s3:::d*/k?"}}"#
+    let json =
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get?bject","Resource":"arn:aws:s3:::d*/k?"}}"#
     #expect(try decide(json, "s3:GetObject", "arn:aws:s3:::data/k1") == nil)
     #expect(try decide(json, "s3:GetObject", "arn:aws:s3:::data/k12") == .notGranted)
     #expect(try decide(json, "s3:GetObjectAcl", "arn:aws:s3:::data/k1") == .notGranted)
@@ -70,22 +75,26 @@ struct PolicyEvaluatorTests {
 
   @Test("a resource-level grant does not cover an action whose only resource is *")
   func starOnlyActions() throws {
-    let json = #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"kms:*","Resource":"arn:aws:kms:*:*:key/*"}}"#
+    let json =
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"kms:*","Resource":"arn:aws:kms:*:*:key/*"}}"#
     #expect(try decide(json, "kms:CreateKey", "*") == .notGranted)
     #expect(try decide(json, "kms:Decrypt", "arn:aws:kms:us-east-1:1:key/k") == nil)
   }
 
   @Test("a call whose resource the trail does not name is not held against a resource-scoped grant")
   func unknownResource() throws {
-    let json = #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"lambda:GetFunction","Resource":"arn:aws:lambda:*:*:function:app-*"}}"#
+    let json =
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"lambda:GetFunction","Resource":"arn:aws:lambda:*:*:function:app-*"}}"#
     #expect(try decide(json, "lambda:GetFunction", "*") == nil)
   }
 
   @Test("a pattern grant covers a pattern resource only when it covers all it stands for")
   func patternCoverage() throws {
-    let vpc = #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ec2:CreateVpc","Resource":"arn:aws:ec2:*:*:vpc/*"}}"#
+    let vpc =
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ec2:CreateVpc","Resource":"arn:aws:ec2:*:*:vpc/*"}}"#
     #expect(try decide(vpc, "ec2:CreateVpc", "arn:aws:ec2:us-east-1:111122223333:vpc/*") == nil)
-    let narrow = #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::b/tmp*"}}"#
+    let narrow =
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::b/tmp*"}}"#
     #expect(try decide(narrow, "s3:DeleteObject", "arn:aws:s3:::b/*") == .notGranted)
   }
 
@@ -132,7 +141,8 @@ struct PolicyEvaluatorTests {
 
   @Test("IfExists passes when the key is absent; a plain operator fails; a negated one passes")
   func absentKeys() throws {
-    let viaService = CallContext(principal: "arn:aws:iam::1:role/r", region: "us-east-1", sourceIP: "cloudformation.amazonaws.com",
+    let viaService = CallContext(
+      principal: "arn:aws:iam::1:role/r", region: "us-east-1", sourceIP: "cloudformation.amazonaws.com",
       invokedBy: "cloudformation.amazonaws.com")
     func cond(_ op: String) -> String {
       #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"\#(op)":{"aws:SourceIp":"203.0.113.0/24"}}}}"#
@@ -174,9 +184,10 @@ struct PolicyEvaluatorTests {
     #expect(try decide(json, "s3:GetObject", Self.bucket, time: Timestamp.parse("2026-12-01")) == .notGranted)
     // Calls on both sides of the date: not every call is allowed, and the trail cannot say which.
     let evaluator = PolicyEvaluator(policies: try policySet(json))
-    let span = evaluator.evaluate(CallFacts(
-      action: "s3:GetObject", resource: Self.bucket, context: .init(region: "us-east-1"),
-      firstSeen: Timestamp.parse("2026-11-20"), lastSeen: Timestamp.parse("2026-11-22")))
+    let span = evaluator.evaluate(
+      CallFacts(
+        action: "s3:GetObject", resource: Self.bucket, context: .init(region: "us-east-1"),
+        firstSeen: Timestamp.parse("2026-11-20"), lastSeen: Timestamp.parse("2026-11-22")))
     #expect(span.missing == .conditionUnknown)
   }
 
@@ -186,7 +197,8 @@ struct PolicyEvaluatorTests {
       {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*",
        "Condition":{"ForAnyValue:StringEquals":{"aws:CalledVia":"cloudformation.amazonaws.com"}}}}
       """#
-    let cfn = CallContext(principal: "arn:aws:iam::1:role/r", region: "us-east-1", invokedBy: "cloudformation.amazonaws.com")
+    let cfn = CallContext(
+      principal: "arn:aws:iam::1:role/r", region: "us-east-1", invokedBy: "cloudformation.amazonaws.com")
     #expect(try decide(json, "dynamodb:CreateTable", "arn:aws:dynamodb:us-east-1:1:table/t", context: cfn) == nil)
     #expect(try decide(json, "dynamodb:CreateTable", "arn:aws:dynamodb:us-east-1:1:table/t") == .notGranted)
   }
@@ -197,8 +209,10 @@ struct PolicyEvaluatorTests {
       {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"*",
        "Condition":{"StringEquals":{"iam:PassedToService":"lambda.amazonaws.com"}}}}
       """#
-    let toLambda = CallContext(principal: "arn:aws:iam::1:role/r", region: "us-east-1", passedToService: "lambda.amazonaws.com")
-    let toStates = CallContext(principal: "arn:aws:iam::1:role/r", region: "us-east-1", passedToService: "states.amazonaws.com")
+    let toLambda = CallContext(
+      principal: "arn:aws:iam::1:role/r", region: "us-east-1", passedToService: "lambda.amazonaws.com")
+    let toStates = CallContext(
+      principal: "arn:aws:iam::1:role/r", region: "us-east-1", passedToService: "states.amazonaws.com")
     #expect(try decide(json, "iam:PassRole", "arn:aws:iam::1:role/x", context: toLambda) == nil)
     #expect(try decide(json, "iam:PassRole", "arn:aws:iam::1:role/x", context: toStates) == .notGranted)
   }
@@ -206,10 +220,12 @@ struct PolicyEvaluatorTests {
   @Test("policy variables are read in resources with Version 2012-10-17, literal before it")
   func variables() throws {
     let user = CallContext(principal: "arn:aws:iam::1:user/alice", principalAccount: "1", region: "us-east-1")
-    let modern = #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::home/${aws:username}/*"}}"#
+    let modern =
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::home/${aws:username}/*"}}"#
     #expect(try decide(modern, "s3:GetObject", "arn:aws:s3:::home/alice/x", context: user) == nil)
     #expect(try decide(modern, "s3:GetObject", "arn:aws:s3:::home/bob/x", context: user) == .notGranted)
-    let old = #"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::home/${aws:username}/*"}}"#
+    let old =
+      #"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::home/${aws:username}/*"}}"#
     #expect(try decide(old, "s3:GetObject", "arn:aws:s3:::home/alice/x", context: user) == .notGranted)
   }
 
@@ -219,10 +235,12 @@ struct PolicyEvaluatorTests {
     #expect(Conditions.numeric("x", "10") { $0 < $1 } == .unknown)
   }
 
-  @Test("IP ranges of both families", arguments: [
-    ("10.1.2.3", "10.0.0.0/8", true), ("11.0.0.1", "10.0.0.0/8", false), ("2001:db8::1", "2001:db8::/32", true),
-    ("2001:db9::1", "2001:db8::/32", false), ("192.0.2.7", "192.0.2.7", true),
-  ])
+  @Test(
+    "IP ranges of both families",
+    arguments: [
+      ("10.1.2.3", "10.0.0.0/8", true), ("11.0.0.1", "10.0.0.0/8", false), ("2001:db8::1", "2001:db8::/32", true),
+      ("2001:db9::1", "2001:db8::/32", false), ("192.0.2.7", "192.0.2.7", true),
+    ])
   func ipRanges(_ address: String, _ range: String, _ inside: Bool) throws {
     let a = try #require(IPAddress(address))
     let n = try #require(IPNetwork(range))

@@ -26,7 +26,8 @@ struct PolicyLoaderTests {
 
   @Test("accepts the grammar's freedoms: one statement or many, strings or arrays, Sid or not")
   func grammar() throws {
-    let set = try Self.load(#"""
+    let set = try Self.load(
+      #"""
       {"Version":"2012-10-17","Statement":[
         {"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
         {"Sid":"Two","Effect":"Deny","NotAction":["iam:*","sts:*"],"NotResource":"arn:aws:iam::1:role/x",
@@ -36,31 +37,45 @@ struct PolicyLoaderTests {
     #expect(statements.map(\.label) == ["#0", "Two"])
     #expect(statements[0].actions == ["s3:GetObject"])
     #expect(statements[1].notActions == ["iam:*", "sts:*"])
-    #expect(statements[1].conditions == [
-      ConditionClause(op: "Bool", key: "aws:SecureTransport", values: ["false"]),
-      ConditionClause(op: "NumericLessThan", key: "s3:max-keys", values: ["10", "20"]),
-    ])
+    #expect(
+      statements[1].conditions == [
+        ConditionClause(op: "Bool", key: "aws:SecureTransport", values: ["false"]),
+        ConditionClause(op: "NumericLessThan", key: "s3:max-keys", values: ["10", "20"]),
+      ])
     let single = try Self.load(#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)
     #expect(single.documents.first?.statements.first?.label == "#0")
   }
 
-  @Test("a bad policy names the place and the reason", arguments: [
-    (#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject""#, "line 1, column 79", "invalid JSON: the JSON ends too early"),
-    (#"{"Version":"2012-10-17","Statement":[]}"#, "Statement", "Statement is empty"),
-    (#"{"Version":"2012-10-17"}"#, "", "the policy has no Statement"),
-    (#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3GetObject"],"Resource":"*"}]}"#,
-     "Statement[0].Action[1]", "action 's3GetObject' has no service prefix"),
-    (#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Actions":"s3:*","Resource":"*"}]}"#,
-     "Statement[0].Actions", "unknown field 'Actions'"),
-    (#"{"Version":"2012-10-17","Statement":[{"Effect":"Permit","Action":"s3:*","Resource":"*"}]}"#,
-     "Statement[0].Effect", "Effect must be Allow or Deny"),
-    (#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}"#, "Statement[0]", "no Resource"),
-    (#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}"#,
-     "Statement[0].Principal", "not allowed in an identity-based policy"),
-    (#"{"Version":"2012-10-16","Statement":[]}"#, "Version", "Version must be"),
-    (#"{"Foo": 1}"#, "", "not an IAM policy"),
-    (#"[1, 2]"#, "", "expected a JSON or YAML object"),
-  ])
+  @Test(
+    "a bad policy names the place and the reason",
+    arguments: [
+      (
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject""#, "line 1, column 79",
+        "invalid JSON: the JSON ends too early"
+      ),
+      (#"{"Version":"2012-10-17","Statement":[]}"#, "Statement", "Statement is empty"),
+      (#"{"Version":"2012-10-17"}"#, "", "the policy has no Statement"),
+      (
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3GetObject"],"Resource":"*"}]}"#,
+        "Statement[0].Action[1]", "action 's3GetObject' has no service prefix"
+      ),
+      (
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Actions":"s3:*","Resource":"*"}]}"#,
+        "Statement[0].Actions", "unknown field 'Actions'"
+      ),
+      (
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Permit","Action":"s3:*","Resource":"*"}]}"#,
+        "Statement[0].Effect", "Effect must be Allow or Deny"
+      ),
+      (#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}"#, "Statement[0]", "no Resource"),
+      (
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}"#,
+        "Statement[0].Principal", "not allowed in an identity-based policy"
+      ),
+      (#"{"Version":"2012-10-16","Statement":[]}"#, "Version", "Version must be"),
+      (#"{"Foo": 1}"#, "", "not an IAM policy"),
+      (#"[1, 2]"#, "", "expected a JSON or YAML object"),
+    ])
   func errors(_ text: String, _ place: String, _ reason: String) throws {
     let error = try #require(Self.error(text))
     #expect(error.place == place)
@@ -74,10 +89,11 @@ struct PolicyLoaderTests {
     let set = try loader.load([Fixtures.path("policies/template.json")])
     #expect(set.documents.map(\.name) == ["template.json:Role/inline", "template.json:Extra"])
     let resources = set.documents.flatMap(\.statements).map { $0.resources ?? [] }
-    #expect(resources == [
-      ["*"], ["arn:aws:dynamodb:eu-west-1:111122223333:table/app-dev"], ["arn:aws:s3:::*/*"],
-      ["arn:aws:logs:eu-west-1:111122223333:log-group:${Literal}"],
-    ])
+    #expect(
+      resources == [
+        ["*"], ["arn:aws:dynamodb:eu-west-1:111122223333:table/app-dev"], ["arn:aws:s3:::*/*"],
+        ["arn:aws:logs:eu-west-1:111122223333:log-group:${Literal}"],
+      ])
     #expect(set.warnings.map(\.message).contains { $0.contains("Fn::GetAtt") })
     #expect(set.warnings.map(\.message).contains { $0.contains("Ref Secret") })
   }
@@ -95,7 +111,9 @@ struct PolicyLoaderTests {
 
   @Test("an unknown account in a template becomes * with a warning")
   func unknownAccount() throws {
-    let set = try PolicyLoader().load([Fixtures.sampleTrails.appendingPathComponent("policies/bootstrap-template.yaml").path])
+    let set = try PolicyLoader().load([
+      Fixtures.sampleTrails.appendingPathComponent("policies/bootstrap-template.yaml").path
+    ])
     #expect(set.documents.first?.statements.first?.resources == ["arn:aws:dynamodb:*:*:table/shop-dev-*"])
     #expect(set.warnings.contains { $0.message.contains("AWS::AccountId") })
   }
@@ -104,20 +122,23 @@ struct PolicyLoaderTests {
   func authorizationDetailsRole() throws {
     let path = Fixtures.path("policies/authorization-details.json")
     let set = try PolicyLoader(principals: ["arn:aws:iam::111122223333:role/deploy/cfn-exec"]).load([path])
-    #expect(set.documents.map(\.name) == ["authorization-details.json:cfn-exec/inline", "authorization-details.json:Deploy"])
+    #expect(
+      set.documents.map(\.name) == ["authorization-details.json:cfn-exec/inline", "authorization-details.json:Deploy"])
     #expect(set.documents[1].statements.first?.actions == ["lambda:*"])
-    #expect(set.warnings.map(\.message) == [
-      "managed policy arn:aws:iam::aws:policy/AdministratorAccess is not in the file; its permissions are not counted"
-    ])
+    #expect(
+      set.warnings.map(\.message) == [
+        "managed policy arn:aws:iam::aws:policy/AdministratorAccess is not in the file; its permissions are not counted"
+      ])
   }
 
   @Test("authorization details: a user's own, group and group-attached policies")
   func authorizationDetailsUser() throws {
     let set = try PolicyLoader(principals: ["alice"]).load([Fixtures.path("policies/authorization-details.json")])
-    #expect(set.documents.map(\.name) == [
-      "authorization-details.json:alice/own", "authorization-details.json:developers/read",
-      "authorization-details.json:ReadOnlyLogs",
-    ])
+    #expect(
+      set.documents.map(\.name) == [
+        "authorization-details.json:alice/own", "authorization-details.json:developers/read",
+        "authorization-details.json:ReadOnlyLogs",
+      ])
     #expect(set.documents[1].statements.first?.actions == ["ec2:Describe*"])  // URL-encoded document
   }
 
@@ -148,19 +169,25 @@ struct DifferTests {
       Records.record(name: "PutObject"), Records.record(name: "PutObject", errorCode: "AccessDenied"),
       Records.record(name: "GetObject"),
     ])
-    let set = try policySet(#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#)
+    let set = try policySet(
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#)
     let result = Differ(policies: set, workers: 1).diff(a, policyFiles: ["p.json"])
-    #expect(result.missing == [
-      DiffResult.Missing(action: "s3:PutObject", resource: "arn:aws:s3:::b/k", count: 2, denied: 1, reason: .notGranted)
-    ])
+    #expect(
+      result.missing == [
+        DiffResult.Missing(
+          action: "s3:PutObject", resource: "arn:aws:s3:::b/k", count: 2, denied: 1, reason: .notGranted)
+      ])
   }
 
   @Test("grants of data-event actions are unobservable when the trail holds no data events, unused otherwise")
   func unobservable() throws {
-    let set = try policySet(#"""
+    let set = try policySet(
+      #"""
       {"Version":"2012-10-17","Statement":{"Sid":"S","Effect":"Allow","Action":["s3:GetObject","s3:CreateBucket","ec2:Describe*"],"Resource":"*"}}
       """#)
-    let management = Self.analysis([Records.record(source: "ec2.amazonaws.com", name: "DescribeVpcs", extra: #""eventCategory":"Management""#)])
+    let management = Self.analysis([
+      Records.record(source: "ec2.amazonaws.com", name: "DescribeVpcs", extra: #""eventCategory":"Management""#)
+    ])
     let result = Differ(policies: set, workers: 1).diff(management, policyFiles: ["p.json"])
     #expect(result.unused.map { "\($0.action) \($0.kind)" } == ["s3:GetObject unobservable", "s3:CreateBucket unused"])
     let withData = Self.analysis([
@@ -173,7 +200,9 @@ struct DifferTests {
 
   @Test("wildcards of which only some actions were used are overbroad, with the used ones")
   func overbroad() throws {
-    let set = try policySet(#"{"Version":"2012-10-17","Statement":{"Sid":"All","Effect":"Allow","Action":["s3:*","s3:Get*"],"Resource":"*"}}"#)
+    let set = try policySet(
+      #"{"Version":"2012-10-17","Statement":{"Sid":"All","Effect":"Allow","Action":["s3:*","s3:Get*"],"Resource":"*"}}"#
+    )
     let a = Self.analysis([Records.record(name: "GetObject")])
     let result = Differ(policies: set, workers: 1).diff(a, policyFiles: ["p.json"])
     #expect(result.overbroad.map(\.action) == ["s3:*", "s3:Get*"])
@@ -183,15 +212,18 @@ struct DifferTests {
 
   @Test("an unused NotAction statement is reported as such")
   func notAction() throws {
-    let set = try policySet(#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"iam:*","Resource":"arn:aws:s3:::other/*"}}"#)
-    let result = Differ(policies: set, workers: 1).diff(Self.analysis([Records.record(name: "GetObject")]), policyFiles: ["p.json"])
+    let set = try policySet(
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"iam:*","Resource":"arn:aws:s3:::other/*"}}"#)
+    let result = Differ(policies: set, workers: 1).diff(
+      Self.analysis([Records.record(name: "GetObject")]), policyFiles: ["p.json"])
     #expect(result.unused.map(\.action) == ["NotAction: iam:*"])
   }
 
   @Test("the same findings whatever the number of workers")
   func deterministic() throws {
     let a = TrailAnalyzer().analyze(paths: [Fixtures.path("trails/invictus-aws-dataset")])
-    let set = try policySet(#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["ec2:Describe*","s3:*"],"Resource":"*"}}"#)
+    let set = try policySet(
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["ec2:Describe*","s3:*"],"Resource":"*"}}"#)
     let one = DiffReport.json(Differ(policies: set, workers: 1).diff(a, policyFiles: ["p.json"]))
     let many = DiffReport.json(Differ(policies: set, workers: 4).diff(a, policyFiles: ["p.json"]))
     #expect(one == many)
@@ -199,8 +231,11 @@ struct DifferTests {
 
   @Test("a baseline tells new findings from resolved ones")
   func baseline() throws {
-    let set = try policySet(#"{"Version":"2012-10-17","Statement":{"Sid":"S","Effect":"Allow","Action":["s3:GetObject","s3:DeleteObject"],"Resource":"*"}}"#)
-    let before = Differ(policies: set, workers: 1).diff(Self.analysis([Records.record(name: "PutObject")]), policyFiles: ["p.json"])
+    let set = try policySet(
+      #"{"Version":"2012-10-17","Statement":{"Sid":"S","Effect":"Allow","Action":["s3:GetObject","s3:DeleteObject"],"Resource":"*"}}"#
+    )
+    let before = Differ(policies: set, workers: 1).diff(
+      Self.analysis([Records.record(name: "PutObject")]), policyFiles: ["p.json"])
     let after = Differ(policies: set, workers: 1).diff(
       Self.analysis([Records.record(name: "GetObject"), Records.record(name: "ListBuckets")]), policyFiles: ["p.json"])
     let comparison = try BaselineComparison.compare(after, baselineText: DiffReport.json(before), path: "before.json")
@@ -215,7 +250,8 @@ struct DifferTests {
 struct FuzzerFindingTests {
   @Test("a YAML scalar shaped like an overflowing base-60 number is text, not a crash (found by the policy fuzzer)")
   func sexagesimal() throws {
-    let text = "Statement:\n  Effect: Allow\n  Action: \"*\"\n  Resource: \"*\"\n  Sid: 1:59:59:59:59:59:59:59:59:59:59:59:59:59:59\n"
+    let text =
+      "Statement:\n  Effect: Allow\n  Action: \"*\"\n  Resource: \"*\"\n  Sid: 1:59:59:59:59:59:59:59:59:59:59:59:59:59:59\n"
     let set = try PolicyLoader().load(text: text, name: "t.yaml")
     #expect(set.documents.first?.statements.first?.label == "1:59:59:59:59:59:59:59:59:59:59:59:59:59:59")
   }

@@ -18,14 +18,24 @@ struct RecordScannerTests {
     ("JSON lines", three.joined(separator: "\n") + "\n"),
     ("JSON lines with CRLF and blank lines", three.joined(separator: "\r\n\r\n")),
     ("JSON lines of Records objects", Records.file([three[0]]) + "\n" + Records.file(Array(three[1...])) + "\n"),
-    ("lookup-events output",
-     #"{"Events":["# + three.map { #"{"EventId":"x","EventName":"n","CloudTrailEvent":"# + JSONWriter.quote($0) + "}" }
-       .joined(separator: ",") + #"],"NextToken":"abc"}"#),
-    ("EventBridge envelopes",
-     three.map { #"{"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","detail":"# + $0 + "}" }
-       .joined(separator: "\n")),
-    ("array of EventBridge envelopes",
-     "[" + three.map { #"{"detail-type":"AWS API Call via CloudTrail","detail":"# + $0 + "}" }.joined(separator: ",") + "]"),
+    (
+      "lookup-events output",
+      #"{"Events":["#
+        + three.map { #"{"EventId":"x","EventName":"n","CloudTrailEvent":"# + JSONWriter.quote($0) + "}" }
+        .joined(separator: ",") + #"],"NextToken":"abc"}"#
+    ),
+    (
+      "EventBridge envelopes",
+      three.map {
+        #"{"version":"0","detail-type":"AWS API Call via CloudTrail","source":"aws.s3","detail":"# + $0 + "}"
+      }
+      .joined(separator: "\n")
+    ),
+    (
+      "array of EventBridge envelopes",
+      "[" + three.map { #"{"detail-type":"AWS API Call via CloudTrail","detail":"# + $0 + "}" }.joined(separator: ",")
+        + "]"
+    ),
     ("Records object inside an array", "[" + Records.file(three) + "]"),
     ("other members around Records", #"{"a":{"b":[1,2]},"Records":["# + three.joined(separator: ",") + #"],"z":null}"#),
     ("byte order mark", "\u{FEFF}" + Records.file(three)),
@@ -86,7 +96,8 @@ struct RecordScannerTests {
   func fields() throws {
     let record = Records.record(
       role: "svc/deployer",
-      extra: #""resources":[{"ARN":"arn:aws:s3:::b/k","type":"AWS::S3::Object","accountId":"1"},{"accountId":"1","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b"}]"#
+      extra:
+        #""resources":[{"ARN":"arn:aws:s3:::b/k","type":"AWS::S3::Object","accountId":"1"},{"accountId":"1","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b"}]"#
     )
     var seen: [String?] = []
     var counts = ScanCounts()
@@ -97,11 +108,12 @@ struct RecordScannerTests {
         e.string(e.eventTime),
       ]
     }
-    #expect(seen == [
-      "arn:aws:iam::111122223333:role/svc/deployer", "arn:aws:sts::111122223333:assumed-role/svc/deployer/session",
-      "AssumedRole", #"{"bucketName":"b","key":"k"}"#, "arn:aws:s3:::b/k arn:aws:s3:::b", "false",
-      "2026-11-20T10:00:00Z",
-    ])
+    #expect(
+      seen == [
+        "arn:aws:iam::111122223333:role/svc/deployer", "arn:aws:sts::111122223333:assumed-role/svc/deployer/session",
+        "AssumedRole", #"{"bucketName":"b","key":"k"}"#, "arn:aws:s3:::b/k arn:aws:s3:::b", "false",
+        "2026-11-20T10:00:00Z",
+      ])
   }
 
   @Test("takes @timestamp when a log pipeline dropped eventTime")
@@ -109,7 +121,8 @@ struct RecordScannerTests {
     let record = #"{"eventSource":"s3.amazonaws.com","eventName":"GetObject","@timestamp":"2020-09-14T00:44:23.000Z"}"#
     var time: String?
     var counts = ScanCounts()
-    try RecordScanner().scan(GzipReader(bytes: Array(record.utf8)), counts: &counts) { e in time = e.string(e.eventTime) }
+    try RecordScanner().scan(GzipReader(bytes: Array(record.utf8)), counts: &counts) { e in time = e.string(e.eventTime)
+    }
     #expect(time == "2020-09-14T00:44:23.000Z")
   }
 
@@ -137,7 +150,8 @@ struct RecordScannerTests {
     var counts = ScanCounts()
     let error = #expect(throws: InputError.self) {
       try RecordScanner(limits: ScanLimits(readSize: 16)).scan(
-        GzipReader(bytes: cut, chunkSize: chunk), counts: &counts) { _ in }
+        GzipReader(bytes: cut, chunkSize: chunk), counts: &counts
+      ) { _ in }
     }
     #expect(error?.kind == .truncated)
     #expect(counts.records == 2)
@@ -157,7 +171,8 @@ struct RecordScannerTests {
 
   @Test("null fields are absent, not errors")
   func nulls() throws {
-    let record = #"{"eventSource":"s3.amazonaws.com","eventName":"ListBuckets","userIdentity":null,"resources":null,"requestParameters":null,"errorCode":null}"#
+    let record =
+      #"{"eventSource":"s3.amazonaws.com","eventName":"ListBuckets","userIdentity":null,"resources":null,"requestParameters":null,"errorCode":null}"#
     let (names, counts) = try RecordScanner().names(Array(Records.file([record]).utf8))
     #expect(names == ["ListBuckets"])
     #expect(counts.invalid == 0)
@@ -217,7 +232,8 @@ struct RecordScannerTests {
 
   @Test("a lookup-events string that is not JSON is counted, not fatal")
   func badLookupString() throws {
-    let text = #"{"Events":[{"CloudTrailEvent":"{not json"},{"CloudTrailEvent":"# + JSONWriter.quote(Self.three[0]) + "}]}"
+    let text =
+      #"{"Events":[{"CloudTrailEvent":"{not json"},{"CloudTrailEvent":"# + JSONWriter.quote(Self.three[0]) + "}]}"
     let (names, counts) = try RecordScanner().names(Array(text.utf8))
     #expect(names == ["GetObject"])
     #expect(counts.invalid == 1)

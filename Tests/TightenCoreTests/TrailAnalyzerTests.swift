@@ -42,7 +42,8 @@ struct TrailAnalyzerTests {
       Records.record(name: "DeleteObject", time: "2026-11-20T10:00:00Z", region: "eu-west-1", role: "deployer"),
       Records.record(name: "GetObjectAcl", time: "2026-11-20T10:00:00Z", region: "us-east-1", role: "other"),
       Records.record(
-        name: "PutObjectAcl", time: "2026-11-20T10:00:00Z", region: "us-east-1", role: "deployer", account: "999988887777"),
+        name: "PutObjectAcl", time: "2026-11-20T10:00:00Z", region: "us-east-1", role: "deployer",
+        account: "999988887777"),
     ]
     try Fixtures.write(Records.file(records), to: "t.json", in: root)
     let filter = TrailFilter(
@@ -58,7 +59,8 @@ struct TrailAnalyzerTests {
     let root = try Fixtures.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: root) }
     try Fixtures.write(TestGzip.compress(Records.file([Records.record()])), to: "good.json.gz", in: root)
-    try Fixtures.write(Array(TestGzip.compress(Records.file([Records.record()])).prefix(30)), to: "cut.json.gz", in: root)
+    try Fixtures.write(
+      Array(TestGzip.compress(Records.file([Records.record()])).prefix(30)), to: "cut.json.gz", in: root)
     let a = TrailAnalyzer().analyze(paths: [root.path])
     #expect(a.files.read == 1)
     #expect(a.files.failed.map(\.kind) == [.truncated])
@@ -79,9 +81,11 @@ struct TrailAnalyzerTests {
     try Fixtures.write(Records.file(records), to: "t.json", in: root)
     let rows = TrailAnalyzer().analyze(paths: [root.path]).permissions
     #expect(rows.count == 1)
-    #expect(rows.first?.stats == UsageStats(
-      count: 3, denied: 1, firstSeen: Timestamp.parse("2026-11-20T10:00:01Z"),
-      lastSeen: Timestamp.parse("2026-11-20T10:00:09Z")))
+    #expect(
+      rows.first?.stats
+        == UsageStats(
+          count: 3, denied: 1, firstSeen: Timestamp.parse("2026-11-20T10:00:01Z"),
+          lastSeen: Timestamp.parse("2026-11-20T10:00:09Z")))
   }
 }
 
@@ -126,9 +130,10 @@ struct RealSampleTests {
     #expect(a.files.read == 11)
     // Records with every field null or renamed cannot be used: each is counted, with its file named.
     #expect(a.events.invalid == 3)
-    #expect(a.files.warnings.map { URL(fileURLWithPath: $0.path).lastPathComponent }.sorted() == [
-      "SerializerAllFieldsNull.json", "SerializerTestFileBadFieldName.json", "SerializerTestFileNewFieldName.json",
-    ])
+    #expect(
+      a.files.warnings.map { URL(fileURLWithPath: $0.path).lastPathComponent }.sorted() == [
+        "SerializerAllFieldsNull.json", "SerializerTestFileBadFieldName.json", "SerializerTestFileNewFieldName.json",
+      ])
     #expect(a.events.total + a.events.invalid == 35)  // the records of the eleven well-formed files
   }
 

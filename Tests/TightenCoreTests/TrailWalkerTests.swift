@@ -21,17 +21,20 @@ struct TrailWalkerTests {
     }
     try Fixtures.write("{}", to: "AWSLogs/o-abc123/222233334444/CloudTrail/eu-west-1/2026/11/20/x.json.gz", in: root)
     try Fixtures.write(
-      "{}", to: "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/20/111122223333_CloudTrail-Digest_us-east-1_t_20261120T1005Z.json.gz",
+      "{}",
+      to:
+        "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/20/111122223333_CloudTrail-Digest_us-east-1_t_20261120T1005Z.json.gz",
       in: root)
     try Fixtures.write("{}", to: "\(Self.day)/111122223333_CloudTrail-Digest_x.json.gz", in: root)
     try Fixtures.write("notes", to: "README.md", in: root)
     try Fixtures.write("x", to: ".hidden/a.json", in: root)
     let listing = TrailWalker().list([root.path])
-    #expect(listing.files.map { String($0.dropFirst(root.path.count + 1)) } == [
-      "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20/\(Self.delivery("20261120T1005Z"))",
-      "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20/\(Self.delivery("20261120T1010Z"))",
-      "AWSLogs/o-abc123/222233334444/CloudTrail/eu-west-1/2026/11/20/x.json.gz",
-    ])
+    #expect(
+      listing.files.map { String($0.dropFirst(root.path.count + 1)) } == [
+        "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20/\(Self.delivery("20261120T1005Z"))",
+        "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20/\(Self.delivery("20261120T1010Z"))",
+        "AWSLogs/o-abc123/222233334444/CloudTrail/eu-west-1/2026/11/20/x.json.gz",
+      ])
     #expect(listing.skipped == [.digest: 2, .notTrail: 1])
     #expect(listing.failures.isEmpty)
   }
@@ -71,9 +74,10 @@ struct TrailWalkerTests {
   @Test("a missing path is a failure named by its path; the others are still listed")
   func missingPath() throws {
     let listing = TrailWalker().list(["/nonexistent/trails", Fixtures.path("trails/trailscraper-fixtures")])
-    #expect(listing.failures == [
-      InputError(path: "/nonexistent/trails", kind: .unreadable, reason: "No such file or directory")
-    ])
+    #expect(
+      listing.failures == [
+        InputError(path: "/nonexistent/trails", kind: .unreadable, reason: "No such file or directory")
+      ])
     #expect(listing.files.count == 2)
   }
 
@@ -85,16 +89,19 @@ struct TrailWalkerTests {
 
 @Suite("Timestamp")
 struct TimestampTests {
-  @Test("parses the forms users and CloudTrail write", arguments: [
-    ("2026-11-20", 1_795_132_800), ("2026-11-20T10:05:00Z", 1_795_169_100), ("2026-11-20T10:05Z", 1_795_169_100),
-    ("2026-11-20T10:05:00.123Z", 1_795_169_100), ("2026-11-20T12:05:00+02:00", 1_795_169_100),
-    ("2026-11-20T10:05:00", 1_795_169_100), ("1970-01-01T00:00:00Z", 0),
-  ] as [(String, Int64)])
+  @Test(
+    "parses the forms users and CloudTrail write",
+    arguments: [
+      ("2026-11-20", 1_795_132_800), ("2026-11-20T10:05:00Z", 1_795_169_100), ("2026-11-20T10:05Z", 1_795_169_100),
+      ("2026-11-20T10:05:00.123Z", 1_795_169_100), ("2026-11-20T12:05:00+02:00", 1_795_169_100),
+      ("2026-11-20T10:05:00", 1_795_169_100), ("1970-01-01T00:00:00Z", 0),
+    ] as [(String, Int64)])
   func parses(_ text: String, _ expected: Int64) {
     #expect(Timestamp.parse(text) == expected)
   }
 
-  @Test("rejects what is not a date", arguments: ["", "yesterday", "2026-13-01", "2026-11-20T25:00:00Z", "2026-11-20X"])
+  @Test(
+    "rejects what is not a date", arguments: ["", "yesterday", "2026-13-01", "2026-11-20T25:00:00Z", "2026-11-20X"])
   func rejects(_ text: String) {
     #expect(Timestamp.parse(text) == nil)
   }
@@ -115,17 +122,19 @@ struct PrincipalFilterTests {
   static let user = Caller(
     arn: "arn:aws:iam::111122223333:user/alice", account: "111122223333", userName: "alice", isUser: true)
 
-  @Test("matches a role's sessions by ARN with or without its path, by name, and by session", arguments: [
-    ("arn:aws:iam::111122223333:role/deploy/cfn-exec", true),
-    ("arn:aws:iam::111122223333:role/cfn-exec", true),
-    ("cfn-exec", true),
-    ("arn:aws:sts::111122223333:assumed-role/cfn-exec/AWSCloudFormation", true),
-    ("arn:aws:sts::111122223333:assumed-role/cfn-exec", true),
-    ("arn:aws:sts::111122223333:assumed-role/cfn-exec/other", false),
-    ("arn:aws:iam::999999999999:role/cfn-exec", false),
-    ("arn:aws:iam::111122223333:role/cfn", false),
-    ("alice", false),
-  ])
+  @Test(
+    "matches a role's sessions by ARN with or without its path, by name, and by session",
+    arguments: [
+      ("arn:aws:iam::111122223333:role/deploy/cfn-exec", true),
+      ("arn:aws:iam::111122223333:role/cfn-exec", true),
+      ("cfn-exec", true),
+      ("arn:aws:sts::111122223333:assumed-role/cfn-exec/AWSCloudFormation", true),
+      ("arn:aws:sts::111122223333:assumed-role/cfn-exec", true),
+      ("arn:aws:sts::111122223333:assumed-role/cfn-exec/other", false),
+      ("arn:aws:iam::999999999999:role/cfn-exec", false),
+      ("arn:aws:iam::111122223333:role/cfn", false),
+      ("alice", false),
+    ])
   func roles(_ pattern: String, _ expected: Bool) {
     #expect(TrailFilter(principals: [pattern]).matchesPrincipal(Self.session) == expected)
   }

@@ -23,14 +23,18 @@ struct BrokenInputTests {
 
   static func events(_ j: [String: Any]?) -> [String: Any] { j?["events"] as? [String: Any] ?? [:] }
 
-  @Test("a bad file is named with its place and reason; the good one is still read; exit 3", arguments: [
-    ("truncated.json.gz", "byte 127: gzip stream ends before its end marker (truncated file)"),
-    ("corrupt.json.gz", "byte 35: corrupt gzip data: data error (invalid bit length repeat)"),
-    ("not-json.json.gz", "byte 0: expected '{' or '[' (CloudTrail JSON), found 'h'"),
-    ("empty.json", "byte 0: the file is empty"),
-    ("not-cloudtrail.json",
-     "byte 0: no usable CloudTrail record: an object without eventSource or eventName (not a CloudTrail record)"),
-  ])
+  @Test(
+    "a bad file is named with its place and reason; the good one is still read; exit 3",
+    arguments: [
+      ("truncated.json.gz", "byte 127: gzip stream ends before its end marker (truncated file)"),
+      ("corrupt.json.gz", "byte 35: corrupt gzip data: data error (invalid bit length repeat)"),
+      ("not-json.json.gz", "byte 0: expected '{' or '[' (CloudTrail JSON), found 'h'"),
+      ("empty.json", "byte 0: the file is empty"),
+      (
+        "not-cloudtrail.json",
+        "byte 0: no usable CloudTrail record: an object without eventSource or eventName (not a CloudTrail record)"
+      ),
+    ])
   func badFiles(_ name: String, _ message: String) throws {
     let path = Self.item(name)
     let (r, j) = try Self.scan(path)
@@ -52,11 +56,16 @@ struct BrokenInputTests {
     #expect(r.stderr.hasSuffix("tighten: error: no readable input\n"))
   }
 
-  @Test("bad records in a good file are skipped and counted, with the file named; exit 0", arguments: [
-    ("invalid-utf8.json", "byte 13: record skipped: eventName is not valid UTF-8", 1, 1),
-    ("wrong-types.json", "byte 474: 2 records skipped; the first: record skipped: eventName is a number, not a string", 1, 2),
-    ("missing-fields.json", "byte 13: record skipped: the record has no eventName", 1, 1),
-  ])
+  @Test(
+    "bad records in a good file are skipped and counted, with the file named; exit 0",
+    arguments: [
+      ("invalid-utf8.json", "byte 13: record skipped: eventName is not valid UTF-8", 1, 1),
+      (
+        "wrong-types.json",
+        "byte 474: 2 records skipped; the first: record skipped: eventName is a number, not a string", 1, 2
+      ),
+      ("missing-fields.json", "byte 13: record skipped: the record has no eventName", 1, 1),
+    ])
   func badRecords(_ name: String, _ message: String, _ used: Int, _ skipped: Int) throws {
     let path = Self.item(name)
     let r = try Binary.run(["scan", path, "--format", "json"])
@@ -79,13 +88,16 @@ struct BrokenInputTests {
   func deepNesting() throws {
     let root = try Fixtures.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: root) }
-    let deep = try Fixtures.write(String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), to: "deep.json", in: root)
+    let deep = try Fixtures.write(
+      String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), to: "deep.json", in: root)
     let (r, _) = try Self.scan(deep)
     #expect(r.status == 3)
     #expect(r.stderr == "\(deep): error: byte 1: no usable CloudTrail record: an array nested deeper than 512 levels\n")
     let inRecord = try Fixtures.write(
       Records.file([
-        Records.record(extra: #""requestParameters":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)),
+        Records.record(
+          extra: #""requestParameters":"# + String(repeating: "[", count: 100_000)
+            + String(repeating: "]", count: 100_000)),
         Records.record(name: "PutObject"),
       ]), to: "deep-record.json", in: root)
     let second = try Binary.run(["scan", inRecord, "--format", "json"])
@@ -100,14 +112,19 @@ struct BrokenInputTests {
     let path = root.appendingPathComponent("huge.json")
     _ = FileManager.default.createFile(atPath: path.path, contents: nil)
     let handle = try FileHandle(forWritingTo: path)
-    try handle.write(contentsOf: Data((#"{"Records":["# + Records.record(name: "GetObject") + #",{"eventSource":"s3.amazonaws.com","eventName":"PutObject","errorMessage":""#).utf8))
+    try handle.write(
+      contentsOf: Data(
+        (#"{"Records":["# + Records.record(name: "GetObject")
+          + #",{"eventSource":"s3.amazonaws.com","eventName":"PutObject","errorMessage":""#).utf8))
     let block = Data(repeating: 0x61, count: 1 << 20)
     for _ in 0..<100 { try handle.write(contentsOf: block) }
     try handle.write(contentsOf: Data((#""},"# + Records.record(name: "ListBuckets") + "]}").utf8))
     try handle.close()
     let r = try Binary.run(["scan", path.path, "--format", "json", "--memory"])
     #expect(r.status == 0)
-    #expect(r.stderr.contains("\(path.path): warning: byte ") && r.stderr.contains(": a value larger than 16777216 bytes was skipped"))
+    #expect(
+      r.stderr.contains("\(path.path): warning: byte ")
+        && r.stderr.contains(": a value larger than 16777216 bytes was skipped"))
     let j = try Binary.json(r)
     #expect(Self.events(j)["total"] as? Int == 2)
     #expect(Self.events(j)["invalid"] as? Int == 1)
@@ -152,19 +169,24 @@ struct BrokenInputTests {
     let root = try Fixtures.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: root) }
     try Fixtures.write(Records.file([Records.record()]), to: "a/trail.json", in: root)
-    try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("a/loop").path, withDestinationPath: root.path)
+    try FileManager.default.createSymbolicLink(
+      atPath: root.appendingPathComponent("a/loop").path, withDestinationPath: root.path)
     let r = try Binary.run(["scan", root.path, "--format", "json"])
     #expect(r.status == 0)
     #expect(Self.events(try Binary.json(r))["total"] as? Int == 1)
   }
 
-  @Test("a bad policy file stops diff with exit 2, naming the place", arguments: [
-    ("policy-invalid-json.json", "line 2, column 48: invalid JSON: expected ',' or '}' after a member, found '\"'"),
-    ("policy-unknown-field.json", "Statement[0].Resources: unknown field 'Resources' in a statement"),
-    ("policy-action-without-colon.json",
-     "Statement[0].Action[1]: action 's3GetObject' has no service prefix (expected service:Action)"),
-    ("policy-empty-statement.json", "Statement: Statement is empty: the policy grants nothing"),
-  ])
+  @Test(
+    "a bad policy file stops diff with exit 2, naming the place",
+    arguments: [
+      ("policy-invalid-json.json", "line 2, column 48: invalid JSON: expected ',' or '}' after a member, found '\"'"),
+      ("policy-unknown-field.json", "Statement[0].Resources: unknown field 'Resources' in a statement"),
+      (
+        "policy-action-without-colon.json",
+        "Statement[0].Action[1]: action 's3GetObject' has no service prefix (expected service:Action)"
+      ),
+      ("policy-empty-statement.json", "Statement: Statement is empty: the policy grants nothing"),
+    ])
   func badPolicies(_ name: String, _ message: String) throws {
     let path = Self.item(name)
     let r = try Binary.run(["diff", "--policy", path, Self.good])

@@ -19,19 +19,23 @@ struct DiffEndToEndTests {
     let j = try Binary.json(r)
     #expect(j["policies"] as? [String] == ["deploy-declared.json"])
     let missing = try #require(j["missing"] as? [[String: Any]])
-    #expect(missing.map { "\($0["action"]!) \($0["resource"]!) \($0["reason"]!)" } == [
-      "iam:PassRole arn:aws:iam::111122223333:role/shop-dev-CheckoutRole not-granted",
-      "lambda:CreateEventSourceMapping * not-granted",
-      "ssm:PutParameter arn:aws:ssm:us-east-1:111122223333:parameter/shop-dev/api-url not-granted",
-      "states:CreateStateMachine arn:aws:states:us-east-1:111122223333:stateMachine:shop-dev-Checkout not-granted",
-    ])
+    #expect(
+      missing.map { "\($0["action"]!) \($0["resource"]!) \($0["reason"]!)" } == [
+        "iam:PassRole arn:aws:iam::111122223333:role/shop-dev-CheckoutRole not-granted",
+        "lambda:CreateEventSourceMapping * not-granted",
+        "ssm:PutParameter arn:aws:ssm:us-east-1:111122223333:parameter/shop-dev/api-url not-granted",
+        "states:CreateStateMachine arn:aws:states:us-east-1:111122223333:stateMachine:shop-dev-Checkout not-granted",
+      ])
     #expect(missing.first?["denied"] as? Int == 1)
     let unused = try #require(j["unused"] as? [[String: Any]])
-    #expect(unused.map { "\($0["statement"]!) \($0["action"]!)" } == [
-      "Tables dynamodb:DeleteTable", "Functions lambda:DeleteFunction", "Roles iam:DeleteRole",
-      "Queues sqs:SetQueueAttributes", "Logs logs:DeleteLogGroup", "Monitoring sns:CreateTopic", "Monitoring sns:Subscribe",
-    ])
-    #expect(unused.allSatisfy { $0["policy"] as? String == "deploy-declared.json" && $0["kind"] as? String == "unused" })
+    #expect(
+      unused.map { "\($0["statement"]!) \($0["action"]!)" } == [
+        "Tables dynamodb:DeleteTable", "Functions lambda:DeleteFunction", "Roles iam:DeleteRole",
+        "Queues sqs:SetQueueAttributes", "Logs logs:DeleteLogGroup", "Monitoring sns:CreateTopic",
+        "Monitoring sns:Subscribe",
+      ])
+    #expect(
+      unused.allSatisfy { $0["policy"] as? String == "deploy-declared.json" && $0["kind"] as? String == "unused" })
     let overbroad = try #require(j["overbroad"] as? [[String: Any]])
     #expect(overbroad.map { $0["action"] as? String } == ["s3:*"])
   }
@@ -63,7 +67,9 @@ struct DiffEndToEndTests {
     let r = try diff(["--format", "markdown", "--fail-on", "never"])
     #expect(r.status == 0)
     #expect(r.stdout.hasPrefix("## tighten diff\n"))
-    #expect(r.stdout.contains("| `iam:PassRole` | `arn:aws:iam::111122223333:role/shop-dev-CheckoutRole` | 1 | 1 | not-granted |"))
+    #expect(
+      r.stdout.contains(
+        "| `iam:PassRole` | `arn:aws:iam::111122223333:role/shop-dev-CheckoutRole` | 1 | 1 | not-granted |"))
     #expect(r.stdout.contains("### Unused"))
   }
 
@@ -76,7 +82,10 @@ struct DiffEndToEndTests {
       to: "bad.json", in: root)
     let r = try diff([], policy: bad)
     #expect(r.status == 2)
-    #expect(r.stderr == "\(bad): error: Statement[0].Action[0]: action 's3GetObject' has no service prefix (expected service:Action)\n")
+    #expect(
+      r.stderr
+        == "\(bad): error: Statement[0].Action[0]: action 's3GetObject' has no service prefix (expected service:Action)\n"
+    )
     #expect(r.stdout.isEmpty)
   }
 
@@ -85,7 +94,9 @@ struct DiffEndToEndTests {
     let root = try Fixtures.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: root) }
     try Fixtures.write("{\"Records\": [", to: "cut.json", in: root)
-    let r = try Binary.run(["diff", "--policy", Self.declared, Self.trail, root.path, "--principal", Self.role, "--format", "json"])
+    let r = try Binary.run([
+      "diff", "--policy", Self.declared, Self.trail, root.path, "--principal", Self.role, "--format", "json",
+    ])
     #expect(r.status == 3)
     #expect(r.stderr.contains("cut.json: error:"))
   }

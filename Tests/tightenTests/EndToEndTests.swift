@@ -109,7 +109,9 @@ struct ReadmeTests {
   func examplesAreCurrent() throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", Fixtures.packageRoot.appendingPathComponent("Scripts/readme-examples").path, "--check"]
+    process.arguments = [
+      "python3", Fixtures.packageRoot.appendingPathComponent("Scripts/readme-examples").path, "--check",
+    ]
     process.environment = ProcessInfo.processInfo.environment.merging(["TIGHTEN_BIN": Binary.url.path]) { $1 }
     let out = Pipe()
     process.standardOutput = out

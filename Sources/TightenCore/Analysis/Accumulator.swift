@@ -150,9 +150,12 @@ final class Accumulator {
       return exclude(.region)
     }
     if !filter.accounts.isEmpty
-      && !cached(&accountCache, account, {
-        filter.accounts.contains(string(account)) || filter.accounts.contains(string(id(e.bytes(e.identityAccountId))))
-      })
+      && !cached(
+        &accountCache, account,
+        {
+          filter.accounts.contains(string(account))
+            || filter.accounts.contains(string(id(e.bytes(e.identityAccountId))))
+        })
     {
       return exclude(.account)
     }
@@ -195,8 +198,10 @@ final class Accumulator {
       arnScratch.removeAll(keepingCapacity: true)
       if !e.resources.isEmpty && mapper.recordResourceFast(plan, e, into: &arnScratch) {
         for arn in arnScratch {
-          usage[UsageKey(action: entry.firstAction, resource: names.intern(arn), context: context), default: UsageStats()]
-            .add(denied: false, at: time)
+          usage[
+            UsageKey(action: entry.firstAction, resource: names.intern(arn), context: context), default: UsageStats()
+          ]
+          .add(denied: false, at: time)
         }
         return
       }
@@ -288,8 +293,10 @@ final class Accumulator {
     let packed = byBytes.count < 1 << 24 && contexts.count < 1 << 16
     for (key, stats) in usage {
       let row = Row(action: key.action, resource: key.resource, context: key.context, stats: stats)
-      let sortKey = packed
-        ? UInt64(rank[Int(key.action)]) << 40 | UInt64(rank[Int(key.resource)]) << 16 | UInt64(contextRank[Int(key.context)])
+      let sortKey =
+        packed
+        ? UInt64(rank[Int(key.action)]) << 40 | UInt64(rank[Int(key.resource)]) << 16
+          | UInt64(contextRank[Int(key.context)])
         : 0
       keyed.append((sortKey, row))
     }

@@ -112,13 +112,16 @@ public struct Differ: Sendable {
           guard let ids = usedActions[ref], !ids.isEmpty else {
             let observable = !isDataOnly(action, dataActions) || tracesData(action, analysis)
             unused.append(
-              .init(policy: document.name, statement: statement.label, action: action, kind: observable ? .unused : .unobservable))
+              .init(
+                policy: document.name, statement: statement.label, action: action,
+                kind: observable ? .unused : .unobservable))
             continue
           }
           if action.contains("*") || action.contains("?") {
             let names = ids.map(analysis.string).sorted()
             if names.count < matchingActionCount(action) {
-              overbroad.append(.init(policy: document.name, statement: statement.label, action: action, usedActions: names))
+              overbroad.append(
+                .init(policy: document.name, statement: statement.label, action: action, usedActions: names))
             }
           }
         }

@@ -146,7 +146,7 @@ public struct Generator: Sendable {
   }
 
   private func generalizeAccount(_ arn: String) -> String {
-    guard (options.anyAccount || options.anyRegion), arn.hasPrefix("arn:") else { return arn }
+    guard options.anyAccount || options.anyRegion, arn.hasPrefix("arn:") else { return arn }
     var parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
     guard parts.count == 6 else { return arn }
     if options.anyRegion && !parts[3].isEmpty { parts[3] = "*" }
@@ -162,9 +162,10 @@ public struct Generator: Sendable {
     var best: (offset: Int, type: String)? = nil
     for type in types.sorted(by: { $0.name < $1.name }) {
       for template in type.templates {
-        if let offset = template.lastVariableOffset(arn), (offset < arn.utf8.count), (offset > (best?.offset ?? -1)) {
-          best = (offset, type.name)
-        }
+        guard let offset = template.lastVariableOffset(arn) else { continue }
+        let hasName = offset < arn.utf8.count
+        let longer = offset > (best?.offset ?? -1)
+        if hasName && longer { best = (offset, type.name) }
       }
     }
     guard let best else { return nil }
@@ -236,7 +237,11 @@ public struct Generator: Sendable {
     for action in actions {
       let name = action.split(separator: ":").last.map(String.init) ?? ""
       let verb = ["Describe", "List", "Get"].first { name.hasPrefix($0) }
-      if let verb { byVerb[String(action.prefix { $0 != ":" }) + ":" + verb, default: []].append(action) } else { out.append(action) }
+      if let verb {
+        byVerb[String(action.prefix { $0 != ":" }) + ":" + verb, default: []].append(action)
+      } else {
+        out.append(action)
+      }
     }
     for (verb, members) in byVerb { out += members.count >= 3 ? [verb + "*"] : members }
     return out.sorted()
@@ -258,7 +263,9 @@ public struct Generator: Sendable {
     }
     var documents: [[PolicyStatement]] = []
     var current: [PolicyStatement] = []
-    func fits(_ list: [PolicyStatement]) -> Bool { Self.size(PolicyDocument(name: "", path: "", statements: list)) <= options.maxSize }
+    func fits(_ list: [PolicyStatement]) -> Bool {
+      Self.size(PolicyDocument(name: "", path: "", statements: list)) <= options.maxSize
+    }
     for (_, group) in byService {
       if fits(current + group) {
         current += group
@@ -342,14 +349,16 @@ public struct Generator: Sendable {
         }
         let ops = byOperator.map { op, clauses in
           "        \(JSONWriter.quote(op)): {\n"
-            + clauses.map { "          \(JSONWriter.quote($0.key)): \(list($0.values, "          "))" }.joined(separator: ",\n")
+            + clauses.map { "          \(JSONWriter.quote($0.key)): \(list($0.values, "          "))" }.joined(
+              separator: ",\n")
             + "\n        }"
         }
         members.append("\"Condition\": {\n" + ops.joined(separator: ",\n") + "\n      }")
       }
       statements.append("    {\n" + members.map { "      " + $0 }.joined(separator: ",\n") + "\n    }")
     }
-    return "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n" + statements.joined(separator: ",\n") + "\n  ]\n}\n"
+    return "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n" + statements.joined(separator: ",\n")
+      + "\n  ]\n}\n"
   }
 
   // MARK: - Refinement
@@ -408,7 +417,9 @@ public struct Generator: Sendable {
     }
     // What was missing: the rows of the missing permissions, with their contexts (for PassRole).
     let missing = Set(diff.missing.map { Permission(action: $0.action, resource: $0.resource) })
-    let needed = analysis.usage.filter { missing.contains($0.permission) }.map { ($0.permission, $0.context.passedToService) }
+    let needed = analysis.usage.filter { missing.contains($0.permission) }.map {
+      ($0.permission, $0.context.passedToService)
+    }
     log.added = diff.missing.map { Permission(action: $0.action, resource: $0.resource) }
     let added = statements(for: needed, sidPrefix: "Added")
     if !added.isEmpty {

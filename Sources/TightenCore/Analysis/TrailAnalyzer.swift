@@ -100,7 +100,8 @@ public struct TrailAnalysis: @unchecked Sendable {
   public var permissions: [PermissionRow] {
     var out: [PermissionRow] = []
     forEachPermission { action, resource, stats in
-      out.append(PermissionRow(permission: Permission(action: string(action), resource: string(resource)), stats: stats))
+      out.append(
+        PermissionRow(permission: Permission(action: string(action), resource: string(resource)), stats: stats))
     }
     return out
   }
@@ -202,7 +203,8 @@ public struct TrailAnalyzer: Sendable {
     }
     accumulator.finish()
     return Self.merge(
-      [WorkerResult(accumulator: accumulator, outcomes: [(0, FileOutcome(counts: counts, error: error))])], fileCount: 1)
+      [WorkerResult(accumulator: accumulator, outcomes: [(0, FileOutcome(counts: counts, error: error))])], fileCount: 1
+    )
   }
 
   struct FileOutcome {
@@ -263,16 +265,17 @@ public struct TrailAnalyzer: Sendable {
         unmapped[call, default: 0] += n
       }
       for id in a.dataEventSources { result.dataEventSources.insert(a.string(id)) }
-      localContexts.append(a.contextList.map { k in
-        let context = a.context(k)
-        if let index = contextIndex[context] { return index }
-        let index = Int32(contexts.count)
-        contextIndex[context] = index
-        contexts.append(context)
-        if !context.region.isEmpty { result.regions.insert(context.region) }
-        if !context.principalAccount.isEmpty { result.accounts.insert(context.principalAccount) }
-        return index
-      })
+      localContexts.append(
+        a.contextList.map { k in
+          let context = a.context(k)
+          if let index = contextIndex[context] { return index }
+          let index = Int32(contexts.count)
+          contextIndex[context] = index
+          contexts.append(context)
+          if !context.region.isEmpty { result.regions.insert(context.region) }
+          if !context.principalAccount.isEmpty { result.accounts.insert(context.principalAccount) }
+          return index
+        })
     }
     for outcome in outcomes.compactMap({ $0 }) {
       result.events.invalid += outcome.counts.invalid

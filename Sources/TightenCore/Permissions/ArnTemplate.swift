@@ -74,7 +74,8 @@ public struct ArnTemplate: Sendable, Equatable, CustomStringConvertible {
   /// Variables whose values may hold `/` (object keys, paths, log groups,
   /// secret and repository names); object keys may hold anything.
   static func isPathLike(_ name: String) -> Bool {
-    name == "ObjectName" || name.hasSuffix("WithPath") || name.hasSuffix("Path") || name == "ParameterNameWithoutLeadingSlash"
+    name == "ObjectName" || name.hasSuffix("WithPath") || name.hasSuffix("Path")
+      || name == "ParameterNameWithoutLeadingSlash"
       || name == "Token" || name == "ResourceArn" || name == "LogGroupName" || name == "SecretId"
       || name == "RepositoryName"
   }

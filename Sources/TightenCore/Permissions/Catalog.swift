@@ -20,7 +20,11 @@ public final class Catalog: @unchecked Sendable {
   }
 
   public enum AccessLevel: String, Sendable {
-    case read = "R", write = "W", list = "L", tagging = "T", permissionsManagement = "P"
+    case read = "R"
+    case write = "W"
+    case list = "L"
+    case tagging = "T"
+    case permissionsManagement = "P"
   }
 
   public struct Action: @unchecked Sendable {
@@ -111,12 +115,15 @@ public final class Catalog: @unchecked Sendable {
         renames["\(f(1)):\(f(2))"] = f(3).split(separator: " ").map(String.init)
       case 0x4D:  // M
         let spec = f(3)
-        curated["\(f(1)) \(f(2))"] = spec == "none" ? [] : spec.split(separator: " ").map { item -> Target in
-          if let open = item.firstIndex(of: "<") {
-            return Target(action: String(item[..<open]), hint: String(item[item.index(after: open)...].dropLast()))
+        curated["\(f(1)) \(f(2))"] =
+          spec == "none"
+          ? []
+          : spec.split(separator: " ").map { item -> Target in
+            if let open = item.firstIndex(of: "<") {
+              return Target(action: String(item[..<open]), hint: String(item[item.index(after: open)...].dropLast()))
+            }
+            return Target(action: String(item), hint: nil)
           }
-          return Target(action: String(item), hint: nil)
-        }
       case 0x50:  // P
         passRoles["\(f(1)) \(f(2))", default: []].append(PassRoleSource(path: f(3), service: f(4)))
       case 0x4B:  // K

@@ -72,9 +72,11 @@ public struct PermissionMapper: Sendable {
     if source.isEmpty || name.isEmpty { return CallPlan(kind: .unmapped(reason: "no event source or name")) }
     if let targets = catalog.curated["\(source) \(name)"] {
       if targets.isEmpty { return CallPlan(kind: .noPermission) }
-      return CallPlan(kind: .actions(targets.compactMap { t in
-        catalog.action(t.action).map { planned($0, hint: t.hint) }
-      }))
+      return CallPlan(
+        kind: .actions(
+          targets.compactMap { t in
+            catalog.action(t.action).map { planned($0, hint: t.hint) }
+          }))
     }
     guard let prefix = catalog.prefix(forEventSource: source) else {
       return CallPlan(kind: .unmapped(reason: "unknown event source"))
@@ -238,7 +240,9 @@ public struct PermissionMapper: Sendable {
   /// The action and resource an AccessDenied message names, if it names them
   /// and the action is a real one.
   public func deniedPermission(message: String?) -> (action: String, resource: String?)? {
-    guard let message, let at = message.firstRange(of: "not authorized to perform: ") ?? message.firstRange(of: "not authorized to perform ")
+    guard let message,
+      let at = message.firstRange(of: "not authorized to perform: ")
+        ?? message.firstRange(of: "not authorized to perform ")
     else { return nil }
     let rest = message[at.upperBound...]
     let token = rest.prefix { !$0.isWhitespace && $0 != "," && $0 != ";" }
@@ -279,7 +283,8 @@ public struct PermissionMapper: Sendable {
       return
     }
     let passedTo = named.action == "iam:PassRole" ? (plan.passRoles.first?.service ?? "") : ""
-    out.append(MappedPermission(action: named.action, resource: named.resource ?? "*", denied: true, passedTo: passedTo))
+    out.append(
+      MappedPermission(action: named.action, resource: named.resource ?? "*", denied: true, passedTo: passedTo))
   }
 
   // MARK: - Resources
@@ -301,7 +306,9 @@ public struct PermissionMapper: Sendable {
       var named: [String] = []
       for path in Request.arnPaths(catalog) {
         for value in r.values(path) where value.hasPrefix("arn:") {
-          if requiredTypes.contains(where: { $0.templates.contains { $0.template.matches(value) } }) { named.append(value) }
+          if requiredTypes.contains(where: { $0.templates.contains { $0.template.matches(value) } }) {
+            named.append(value)
+          }
         }
       }
       if named.isEmpty, let fromRecord = recordResources(planned, r) { named = fromRecord }
@@ -317,7 +324,8 @@ public struct PermissionMapper: Sendable {
     if recordFirst, let fromRecord = recordResources(planned, r) { return fromRecord }
     for candidate in planned.candidates {
       // A template without variables fits anything: only the last resort.
-      if let full = build(candidate, r, allowPartial: false, planned: planned, fixedToo: planned.candidates.count == 1) {
+      if let full = build(candidate, r, allowPartial: false, planned: planned, fixedToo: planned.candidates.count == 1)
+      {
         return full
       }
     }
@@ -336,7 +344,9 @@ public struct PermissionMapper: Sendable {
     let action = String(planned.action.name.drop { $0 != ":" }.dropFirst())
     return arns.map { arn in
       for rule in rules where !rule.except.contains(action) && !arn.hasSuffix(rule.suffix) {
-        if planned.candidates.contains(where: { $0.type.name == rule.type && $0.templates.contains { $0.template.matches(arn) } }) {
+        if planned.candidates.contains(where: {
+          $0.type.name == rule.type && $0.templates.contains { $0.template.matches(arn) }
+        }) {
           return arn + rule.suffix
         }
       }
@@ -347,7 +357,9 @@ public struct PermissionMapper: Sendable {
   /// For a call with one action and no hint: the record's resources of the
   /// action's types, as bytes, when there are any (the common case of data
   /// events, which name their object, table or function).
-  func recordResourceFast(_ plan: CallPlan, _ e: borrowing EventView, into out: inout [UnsafeBufferPointer<UInt8>]) -> Bool {
+  func recordResourceFast(_ plan: CallPlan, _ e: borrowing EventView, into out: inout [UnsafeBufferPointer<UInt8>])
+    -> Bool
+  {
     guard case .actions(let actions) = plan.kind, actions.count == 1, plan.passRoles.isEmpty else { return false }
     let planned = actions[0]
     if catalog.arnSuffixes[planned.service] != nil { return false }
@@ -404,7 +416,8 @@ public struct PermissionMapper: Sendable {
 
   private func recordResources(_ planned: CallPlan.PlannedAction, _ r: Request) -> [String]? {
     var found: [String] = []
-    for arn in r.recordArns where planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }) {
+    for arn in r.recordArns
+    where planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }) {
       let text = String(decoding: arn, as: UTF8.self)
       if !found.contains(text) { found.append(text) }
     }

@@ -175,7 +175,9 @@ enum Variables {
     var rest = Substring(pattern)
     while let open = rest.firstRange(of: "${") {
       out += rest[..<open.lowerBound]
-      guard let close = rest[open.upperBound...].firstIndex(of: "}") else { return .text(out + rest[open.lowerBound...]) }
+      guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+        return .text(out + rest[open.lowerBound...])
+      }
       let name = String(rest[open.upperBound..<close])
       switch name {
       case "*": out += "\u{1}"  // a literal * (restored below, matched literally)

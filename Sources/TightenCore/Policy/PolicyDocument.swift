@@ -1,6 +1,9 @@
 /// One statement of an identity-based policy, as written.
 public struct PolicyStatement: Sendable, Equatable {
-  public enum Effect: String, Sendable { case allow = "Allow", deny = "Deny" }
+  public enum Effect: String, Sendable {
+    case allow = "Allow"
+    case deny = "Deny"
+  }
 
   /// `Sid`, or `#N` counting from 0 when there is none.
   public var label: String
@@ -17,7 +20,8 @@ public struct PolicyStatement: Sendable, Equatable {
 
   public init(
     label: String, index: Int, effect: Effect, actions: [String]? = nil, notActions: [String]? = nil,
-    resources: [String]? = nil, notResources: [String]? = nil, conditions: [ConditionClause] = [], variables: Bool = true
+    resources: [String]? = nil, notResources: [String]? = nil, conditions: [ConditionClause] = [],
+    variables: Bool = true
   ) {
     self.label = label
     self.index = index

@@ -83,7 +83,11 @@ public struct PolicyEvaluator: Sendable {
         var wild = false
         for action in actions {
           let prefix = action.prefix { $0 != ":" }.lowercased()
-          if prefix.contains("*") || prefix.contains("?") || action == "*" { wild = true } else { services.insert(prefix) }
+          if prefix.contains("*") || prefix.contains("?") || action == "*" {
+            wild = true
+          } else {
+            services.insert(prefix)
+          }
         }
         if wild { anyService.append(ref) }
         for service in services { byService[service, default: []].append(ref) }

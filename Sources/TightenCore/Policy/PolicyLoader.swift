@@ -75,7 +75,9 @@ public struct PolicyLoader: Sendable {
     if case .object = value {
       throw PolicyError(
         path: path, place: "",
-        reason: "not an IAM policy (no Statement), a CloudFormation template (no Resources) or get-account-authorization-details output")
+        reason:
+          "not an IAM policy (no Statement), a CloudFormation template (no Resources) or get-account-authorization-details output"
+      )
     }
     throw PolicyError(path: path, place: "", reason: "expected a JSON or YAML object, found \(value.kind)")
   }
@@ -103,7 +105,9 @@ public struct PolicyLoader: Sendable {
 
     func document(_ value: PolicyValue, name: String, place: String) throws(PolicyError) -> PolicyDocument {
       let at = { (sub: String) in place.isEmpty ? sub : "\(place).\(sub)" }
-      guard let members = value.members else { throw fail(place, "a policy document must be an object, found \(value.kind)") }
+      guard let members = value.members else {
+        throw fail(place, "a policy document must be an object, found \(value.kind)")
+      }
       for (key, _) in members where !["Version", "Id", "Statement"].contains(key) {
         throw fail(at(key), "unknown field '\(key)' in a policy document")
       }
@@ -131,7 +135,9 @@ public struct PolicyLoader: Sendable {
       return PolicyDocument(name: name, path: path, statements: statements)
     }
 
-    func statement(_ value: PolicyValue, index: Int, place: String, variables: Bool) throws(PolicyError) -> PolicyStatement {
+    func statement(_ value: PolicyValue, index: Int, place: String, variables: Bool) throws(PolicyError)
+      -> PolicyStatement
+    {
       guard let members = value.members else { throw fail(place, "a statement must be an object, found \(value.kind)") }
       let known = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"]
       for (key, _) in members where !known.contains(key) {
@@ -155,7 +161,9 @@ public struct PolicyLoader: Sendable {
       let actions = try strings(value["Action"], "\(place).Action")
       let notActions = try strings(value["NotAction"], "\(place).NotAction")
       if actions != nil && notActions != nil { throw fail(place, "a statement cannot have both Action and NotAction") }
-      guard let anyActions = actions ?? notActions else { throw fail(place, "the statement has no Action or NotAction") }
+      guard let anyActions = actions ?? notActions else {
+        throw fail(place, "the statement has no Action or NotAction")
+      }
       let actionPlace = actions != nil ? "\(place).Action" : "\(place).NotAction"
       if anyActions.isEmpty { throw fail(actionPlace, "the list of actions is empty") }
       for (i, action) in anyActions.enumerated() where action != "*" {
@@ -166,13 +174,17 @@ public struct PolicyLoader: Sendable {
       }
       let resources = try strings(value["Resource"], "\(place).Resource")
       let notResources = try strings(value["NotResource"], "\(place).NotResource")
-      if resources != nil && notResources != nil { throw fail(place, "a statement cannot have both Resource and NotResource") }
+      if resources != nil && notResources != nil {
+        throw fail(place, "a statement cannot have both Resource and NotResource")
+      }
       if resources == nil && notResources == nil { throw fail(place, "the statement has no Resource or NotResource") }
       var conditions: [ConditionClause] = []
       if let condition = value["Condition"] {
         guard let operators = condition.members else { throw fail("\(place).Condition", "Condition must be an object") }
         for (op, keys) in operators {
-          guard let pairs = keys.members else { throw fail("\(place).Condition.\(op)", "must map condition keys to values") }
+          guard let pairs = keys.members else {
+            throw fail("\(place).Condition.\(op)", "must map condition keys to values")
+          }
           for (key, raw) in pairs {
             let values: [String]
             switch raw {
@@ -230,23 +242,28 @@ public struct PolicyLoader: Sendable {
           "AWS::IAM::GroupPolicy":
           guard let doc = properties?["PolicyDocument"] else { throw fail(place, "\(type) without a PolicyDocument") }
           let resolved = resolve(doc, "\(place).Properties.PolicyDocument")
-          documents.append(try document(resolved, name: "\(name):\(logicalId)", place: "\(place).Properties.PolicyDocument"))
+          documents.append(
+            try document(resolved, name: "\(name):\(logicalId)", place: "\(place).Properties.PolicyDocument"))
         case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
           guard case .array(let inline)? = properties?["Policies"] else { continue }
           for (i, policy) in inline.enumerated() {
             let policyPlace = "\(place).Properties.Policies[\(i)]"
-            guard let doc = policy["PolicyDocument"] else { throw fail(policyPlace, "a policy without a PolicyDocument") }
+            guard let doc = policy["PolicyDocument"] else {
+              throw fail(policyPlace, "a policy without a PolicyDocument")
+            }
             let policyName = resolve(policy["PolicyName"] ?? .string("\(i)"), policyPlace).string ?? "\(i)"
             let resolved = resolve(doc, "\(policyPlace).PolicyDocument")
             documents.append(
-              try document(resolved, name: "\(name):\(logicalId)/\(policyName)", place: "\(policyPlace).PolicyDocument"))
+              try document(resolved, name: "\(name):\(logicalId)/\(policyName)", place: "\(policyPlace).PolicyDocument")
+            )
           }
         default:
           continue
         }
       }
       if documents.isEmpty {
-        throw fail("Resources", "the template declares no IAM policy (AWS::IAM::ManagedPolicy, Policy, or Role Policies)")
+        throw fail(
+          "Resources", "the template declares no IAM policy (AWS::IAM::ManagedPolicy, Policy, or Role Policies)")
       }
       return documents
     }
@@ -418,8 +435,10 @@ public struct PolicyLoader: Sendable {
         let groups = Set(arrayItems(user["GroupList"]).compactMap(\.string))
         for group in arrayItems(value["GroupDetailList"]) where groups.contains(group["GroupName"]?.string ?? "") {
           let groupName = group["GroupName"]?.string ?? "group"
-          try inline(arrayItems(group["GroupPolicyList"]), owner: groupName, "GroupDetailList[\(groupName)].GroupPolicyList")
-          try attach(arrayItems(group["AttachedManagedPolicies"]), "GroupDetailList[\(groupName)].AttachedManagedPolicies")
+          try inline(
+            arrayItems(group["GroupPolicyList"]), owner: groupName, "GroupDetailList[\(groupName)].GroupPolicyList")
+          try attach(
+            arrayItems(group["AttachedManagedPolicies"]), "GroupDetailList[\(groupName)].AttachedManagedPolicies")
         }
       } else {
         throw fail("", "no role or user matching --principal \(caller.joined(separator: ", ")) in the file")
@@ -437,7 +456,8 @@ public struct PolicyLoader: Sendable {
       let name = entity[nameKey]?.string
       let arn = entity["Arn"]?.string
       return principals.contains { p in
-        p == name || p == arn || (arn != nil && p.hasPrefix("arn:") && p.split(separator: "/").last.map(String.init) == name)
+        p == name || p == arn
+          || (arn != nil && p.hasPrefix("arn:") && p.split(separator: "/").last.map(String.init) == name)
       }
     }
 

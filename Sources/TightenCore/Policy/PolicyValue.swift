@@ -192,7 +192,9 @@ public indirect enum PolicyValue: Sendable, Equatable {
       return .object([(name, value)])
     case "GetAtt":
       if case .string(let s) = value, let dot = s.firstIndex(of: ".") {
-        return .object([("Fn::GetAtt", .array([.string(String(s[..<dot])), .string(String(s[s.index(after: dot)...]))]))])
+        return .object([
+          ("Fn::GetAtt", .array([.string(String(s[..<dot])), .string(String(s[s.index(after: dot)...]))]))
+        ])
       }
       return .object([("Fn::GetAtt", value)])
     default:

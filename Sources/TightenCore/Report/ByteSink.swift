@@ -12,7 +12,6 @@ public final class ByteSink {
     buffer.reserve(flushAt + 4096)
   }
 
-
   /// Collects everything into a string (tests, small outputs).
   public static func collect(_ body: (ByteSink) -> Void) -> String {
     var out: [UInt8] = []

@@ -8,7 +8,9 @@ public enum ChangelogReport {
     out += "\n"
     for p in log.added { out += "  + \(p.action) \(p.resource)\n" }
     for e in log.removed { out += "  - \(e.action)  (\(e.policy) \(e.statement))\n" }
-    for n in log.narrowed { out += "  ~ \(n.entry.action) → \(n.to.joined(separator: ", "))  (\(n.entry.policy) \(n.entry.statement))\n" }
+    for n in log.narrowed {
+      out += "  ~ \(n.entry.action) → \(n.to.joined(separator: ", "))  (\(n.entry.policy) \(n.entry.statement))\n"
+    }
     for e in log.keptUnobservable { out += "  = \(e.action)  (\(e.policy) \(e.statement)): unobservable, kept\n" }
     return out
   }
@@ -42,9 +44,10 @@ public enum ChangelogReport {
     var rows = [["TURN", "LAST EVENT", "CALLS", "MISSING", "DENIED", "UNUSED", "ADDED", "REMOVED", "NARROWED"]]
     for text in existing.split(separator: "\n") {
       guard let value = try? PolicyValue.parseJSON(String(text), path: path) else { continue }
-      rows.append(["iteration", "lastEvent", "calls", "missing", "denied", "unused", "added", "removed", "narrowed"].map {
-        value[$0]?.scalarText ?? "-"
-      })
+      rows.append(
+        ["iteration", "lastEvent", "calls", "missing", "denied", "unused", "added", "removed", "narrowed"].map {
+          value[$0]?.scalarText ?? "-"
+        })
     }
     return "\nHistory (\(path)):\n" + ScanReport.table(rows, rightAligned: [0, 2, 3, 4, 5, 6, 7, 8])
   }

@@ -14,9 +14,10 @@ public struct BaselineComparison: Sendable {
       throw PolicyError(path: path, place: "", reason: "not the JSON of tighten diff (no missing and unused arrays)")
     }
     let oldMissing = Set(missing.map { "\($0["action"]?.string ?? "")\t\($0["resource"]?.string ?? "")" })
-    let oldUnused = Set(unused.map {
-      "\($0["policy"]?.string ?? "")\t\($0["statement"]?.string ?? "")\t\($0["action"]?.string ?? "")"
-    })
+    let oldUnused = Set(
+      unused.map {
+        "\($0["policy"]?.string ?? "")\t\($0["statement"]?.string ?? "")\t\($0["action"]?.string ?? "")"
+      })
     let nowMissing = Set(result.missing.map { "\($0.action)\t\($0.resource)" })
     let nowUnused = Set(result.unused.map { "\($0.policy)\t\($0.statement)\t\($0.action)" })
     return BaselineComparison(
@@ -50,17 +51,30 @@ public enum DiffReport {
     members.append(("warnings", .array(r.warnings.map { .string($0.description) })))
     if let baseline {
       members.append(
-        ("baseline",
-         .object([
-           ("newMissing", .array(baseline.newMissing.map(missingJSON))),
-           ("resolvedMissing", .array(baseline.resolvedMissing.map {
-             .object([("action", .string($0.action)), ("resource", .string($0.resource))])
-           })),
-           ("newUnused", .array(baseline.newUnused.map(unusedJSON))),
-           ("resolvedUnused", .array(baseline.resolvedUnused.map {
-             .object([("policy", .string($0.policy)), ("statement", .string($0.statement)), ("action", .string($0.action))])
-           })),
-         ])))
+        (
+          "baseline",
+          .object([
+            ("newMissing", .array(baseline.newMissing.map(missingJSON))),
+            (
+              "resolvedMissing",
+              .array(
+                baseline.resolvedMissing.map {
+                  .object([("action", .string($0.action)), ("resource", .string($0.resource))])
+                })
+            ),
+            ("newUnused", .array(baseline.newUnused.map(unusedJSON))),
+            (
+              "resolvedUnused",
+              .array(
+                baseline.resolvedUnused.map {
+                  .object([
+                    ("policy", .string($0.policy)), ("statement", .string($0.statement)),
+                    ("action", .string($0.action)),
+                  ])
+                })
+            ),
+          ])
+        ))
     }
     out.append(JSONValue.object(members).pretty() + "\n")
     out.flush()
@@ -97,12 +111,17 @@ public enum DiffReport {
     func bold(_ s: String) -> String { colour ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
   }
 
-  public static func text(_ r: DiffResult, baseline: BaselineComparison? = nil, style: Style = Style(colour: false)) -> String {
+  public static func text(_ r: DiffResult, baseline: BaselineComparison? = nil, style: Style = Style(colour: false))
+    -> String
+  {
     var out = ScanReport.summaryLine(r.analysis) + "\n"
     out += "Policies: \(r.policies.joined(separator: ", "))\n"
     let unusedCount = r.unused.filter { $0.kind == .unused }.count
-    out += "\n" + style.bold(
-      "\(r.missing.count) missing, \(unusedCount) unused, \(r.unused.count - unusedCount) unobservable, \(r.overbroad.count) overbroad")
+    out +=
+      "\n"
+      + style.bold(
+        "\(r.missing.count) missing, \(unusedCount) unused, \(r.unused.count - unusedCount) unobservable, \(r.overbroad.count) overbroad"
+      )
       + "\n"
     if !r.missing.isEmpty {
       out += "\n" + style.red("Missing: calls the policies would not allow") + "\n"
@@ -113,14 +132,22 @@ public enum DiffReport {
     }
     if !r.unused.isEmpty {
       out += "\n" + style.yellow("Unused: granted, never called") + "\n"
-      out += grouped(r.unused.map { ($0.policy, $0.statement, $0.kind == .unused ? $0.action : "\($0.action)  (unobservable: the trail has no data events)") })
+      out += grouped(
+        r.unused.map {
+          (
+            $0.policy, $0.statement,
+            $0.kind == .unused ? $0.action : "\($0.action)  (unobservable: the trail has no data events)"
+          )
+        })
     }
     if !r.overbroad.isEmpty {
       out += "\nOverbroad: wildcards of which only some actions were used\n"
-      out += grouped(r.overbroad.map { ($0.policy, $0.statement, "\($0.action)  used: \($0.usedActions.joined(separator: ", "))") })
+      out += grouped(
+        r.overbroad.map { ($0.policy, $0.statement, "\($0.action)  used: \($0.usedActions.joined(separator: ", "))") })
     }
     if let baseline {
-      out += "\nSince the baseline: \(baseline.newMissing.count) new missing, \(baseline.resolvedMissing.count) resolved; "
+      out +=
+        "\nSince the baseline: \(baseline.newMissing.count) new missing, \(baseline.resolvedMissing.count) resolved; "
         + "\(baseline.newUnused.count) new unused, \(baseline.resolvedUnused.count) resolved\n"
       for m in baseline.newMissing { out += "  + missing \(m.action) \(m.resource)\n" }
       for m in baseline.resolvedMissing { out += "  - missing \(m.action) \(m.resource)\n" }
@@ -155,17 +182,21 @@ public enum DiffReport {
   // MARK: Markdown
 
   public static func markdown(_ r: DiffResult, baseline: BaselineComparison? = nil) -> String {
-    func cell(_ s: String) -> String { "`" + s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`" }
+    func cell(_ s: String) -> String {
+      "`" + s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
+    }
     let unusedCount = r.unused.filter { $0.kind == .unused }.count
     var out = "## tighten diff\n\n"
-    out += "**\(r.missing.count) missing**, **\(unusedCount) unused**, \(r.unused.count - unusedCount) unobservable, "
+    out +=
+      "**\(r.missing.count) missing**, **\(unusedCount) unused**, \(r.unused.count - unusedCount) unobservable, "
       + "\(r.overbroad.count) overbroad: \(r.analysis.events.counted) calls counted in \(r.analysis.files.read) files "
       + "against \(r.policies.map { "`\($0)`" }.joined(separator: ", ")).\n"
     if r.analysis.isPartial {
       out += "\n> **Partial run:** \(r.analysis.files.failed.count) input files could not be read.\n"
     }
     if let baseline {
-      out += "\nSince the baseline: \(baseline.newMissing.count) new missing, \(baseline.resolvedMissing.count) resolved; "
+      out +=
+        "\nSince the baseline: \(baseline.newMissing.count) new missing, \(baseline.resolvedMissing.count) resolved; "
         + "\(baseline.newUnused.count) new unused, \(baseline.resolvedUnused.count) resolved.\n"
     }
     if !r.missing.isEmpty {
@@ -176,12 +207,15 @@ public enum DiffReport {
     }
     if !r.unused.isEmpty {
       out += "\n### Unused\n\n| Policy | Statement | Action | Kind |\n|---|---|---|---|\n"
-      for u in r.unused { out += "| \(cell(u.policy)) | \(cell(u.statement)) | \(cell(u.action)) | \(u.kind.rawValue) |\n" }
+      for u in r.unused {
+        out += "| \(cell(u.policy)) | \(cell(u.statement)) | \(cell(u.action)) | \(u.kind.rawValue) |\n"
+      }
     }
     if !r.overbroad.isEmpty {
       out += "\n### Overbroad\n\n| Policy | Statement | Entry | Used actions |\n|---|---|---|---|\n"
       for o in r.overbroad {
-        out += "| \(cell(o.policy)) | \(cell(o.statement)) | \(cell(o.action)) | \(o.usedActions.map(cell).joined(separator: ", ")) |\n"
+        out +=
+          "| \(cell(o.policy)) | \(cell(o.statement)) | \(cell(o.action)) | \(o.usedActions.map(cell).joined(separator: ", ")) |\n"
       }
     }
     if !r.warnings.isEmpty {

@@ -62,7 +62,9 @@ public enum ScanReport {
   }
 
   static func errorJSON(_ e: InputError) -> JSONValue {
-    var members: [(String, JSONValue)] = [("path", .string(e.path)), ("error", .string(e.message)), ("kind", .string(e.kind.rawValue))]
+    var members: [(String, JSONValue)] = [
+      ("path", .string(e.path)), ("error", .string(e.message)), ("kind", .string(e.kind.rawValue)),
+    ]
     if let offset = e.offset { members.append(("offset", .int(offset))) }
     return .object(members)
   }
@@ -142,7 +144,8 @@ public enum ScanReport {
       var line = " "
       for (i, cell) in row.enumerated() {
         let pad = String(repeating: " ", count: widths[i] - cell.count)
-        line += (i == 0 ? " " : "  ") + (rightAligned.contains(i) ? pad + cell : (i == row.count - 1 ? cell : cell + pad))
+        line +=
+          (i == 0 ? " " : "  ") + (rightAligned.contains(i) ? pad + cell : (i == row.count - 1 ? cell : cell + pad))
       }
       out += line + "\n"
     }

@@ -265,9 +265,9 @@ struct RecordParser {
     }
   }
 
-  private mutating func decodedKey(_ c: JSONCursor, _ key: (start: Int, count: Int, hasEscape: Bool)) throws(
-    ScanFailure
-  ) -> RecordKey {
+  private mutating func decodedKey(_ c: JSONCursor, _ key: (start: Int, count: Int, hasEscape: Bool))
+    throws(ScanFailure) -> RecordKey
+  {
     let mark = arena.count
     let decoded = try decodeEscapes(c.base, start: key.start, count: key.count, into: arena)
     let k = RecordKey(UnsafePointer(arena.base + decoded.start), decoded.count)

@@ -69,7 +69,11 @@ public final class RecordScanner {
     case skipping(depth: Int, inString: Bool, escape: Bool, then: Resume)
   }
 
-  private enum Resume { case top, arrayElement(inObject: Bool), objectMember }
+  private enum Resume {
+    case top
+    case arrayElement(inObject: Bool)
+    case objectMember
+  }
 
   /// Reads every record of `reader`, calling `onRecord` for each usable one.
   ///
@@ -198,7 +202,8 @@ public final class RecordScanner {
           }
           if needComma {
             guard b == ASCII.comma else {
-              throw ScanFailure.malformed(offset: c.pos, reason: "expected ',' or ']' between records, found \(describe(b))")
+              throw ScanFailure.malformed(
+                offset: c.pos, reason: "expected ',' or ']' between records, found \(describe(b))")
             }
             c.pos += 1
             start = c.pos
@@ -228,7 +233,8 @@ public final class RecordScanner {
           }
           if needComma {
             guard b == ASCII.comma else {
-              throw ScanFailure.malformed(offset: c.pos, reason: "expected ',' or '}' after the records, found \(describe(b))")
+              throw ScanFailure.malformed(
+                offset: c.pos, reason: "expected ',' or '}' after the records, found \(describe(b))")
             }
             c.pos += 1
             b = try c.peekSignificant()
@@ -313,8 +319,11 @@ public final class RecordScanner {
       if case .record = unwrapped {
         emit(c.base, origin, path, &counts, onRecord)
       } else {
-        note(&counts, InputError(path: path, kind: .notCloudTrail, offset: origin + itemStart,
-          reason: "an EventBridge envelope whose detail is not a CloudTrail record"))
+        note(
+          &counts,
+          InputError(
+            path: path, kind: .notCloudTrail, offset: origin + itemStart,
+            reason: "an EventBridge envelope whose detail is not a CloudTrail record"))
       }
     case .lookupEvent:
       try deliverLookup(c.base, itemStart, origin, path, &counts, onRecord)
@@ -341,18 +350,25 @@ public final class RecordScanner {
       inner = Field(start: 0, count: field.count, location: .arena)
     }
     let innerBase = UnsafePointer(lookupBuffer.base)
-    var c = JSONCursor(base: innerBase, start: inner.start, end: inner.start + inner.count, depthLimit: limits.depthLimit)
+    var c = JSONCursor(
+      base: innerBase, start: inner.start, end: inner.start + inner.count, depthLimit: limits.depthLimit)
     do {
       let item = try parser.parseItem(&c)
       guard case .record = item else {
-        note(&counts, InputError(path: path, kind: .notCloudTrail, offset: origin + itemStart,
-          reason: "a CloudTrailEvent that is not a CloudTrail record"))
+        note(
+          &counts,
+          InputError(
+            path: path, kind: .notCloudTrail, offset: origin + itemStart,
+            reason: "a CloudTrailEvent that is not a CloudTrail record"))
         return
       }
       emit(innerBase, origin + itemStart, path, &counts, onRecord)
     } catch {
-      note(&counts, InputError(path: path, kind: .malformed, offset: origin + itemStart,
-        reason: "a CloudTrailEvent string that is not valid JSON"))
+      note(
+        &counts,
+        InputError(
+          path: path, kind: .malformed, offset: origin + itemStart,
+          reason: "a CloudTrailEvent string that is not valid JSON"))
     }
   }
 
@@ -371,8 +387,11 @@ public final class RecordScanner {
       if case .container = item {
         c.pos = elementStart
         try c.skipValue()
-        note(&counts, InputError(path: path, kind: .notCloudTrail, offset: origin + elementStart,
-          reason: "records nested inside records"))
+        note(
+          &counts,
+          InputError(
+            path: path, kind: .notCloudTrail, offset: origin + elementStart,
+            reason: "records nested inside records"))
       } else {
         try deliver(item, &c, elementStart, origin, path, &counts, onRecord)
       }
@@ -384,8 +403,11 @@ public final class RecordScanner {
     _ counts: inout ScanCounts, _ onRecord: (borrowing EventView) -> Void
   ) {
     if let reason = parser.record.invalidReason {
-      note(&counts, InputError(path: path, kind: .malformed, offset: origin + parser.record.invalidOffset,
-        reason: "record skipped: \(reason)"))
+      note(
+        &counts,
+        InputError(
+          path: path, kind: .malformed, offset: origin + parser.record.invalidOffset,
+          reason: "record skipped: \(reason)"))
       return
     }
     counts.records += 1

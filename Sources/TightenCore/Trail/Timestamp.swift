@@ -37,7 +37,7 @@ public enum Timestamp {
     }
     if i == n { return seconds }  // no zone: UTC, as the CLI says
     if (p[i] == 0x5A || p[i] == 0x7A) && i + 1 == n { return seconds }
-    if (p[i] == 0x2B || p[i] == 0x2D), let oh = digits(i + 1, 2) {
+    if p[i] == 0x2B || p[i] == 0x2D, let oh = digits(i + 1, 2) {
       var om = 0
       var j = i + 3
       if j < n && p[j] == 0x3A { j += 1 }
