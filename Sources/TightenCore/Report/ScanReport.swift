@@ -78,17 +78,6 @@ public enum ScanReport {
     ])
   }
 
-  static func permissionJSON(_ row: TrailAnalysis.PermissionRow) -> JSONValue {
-    .object([
-      ("action", .string(row.permission.action)),
-      ("resource", .string(row.permission.resource)),
-      ("count", .int(row.stats.count)),
-      ("denied", .int(row.stats.denied)),
-      ("firstSeen", row.stats.firstSeen.map { .string(Timestamp.format($0)) } ?? .null),
-      ("lastSeen", row.stats.lastSeen.map { .string(Timestamp.format($0)) } ?? .null),
-    ])
-  }
-
   static func unmappedJSON(_ row: TrailAnalysis.UnmappedRow) -> JSONValue {
     .object([
       ("eventSource", .string(row.call.eventSource)),
