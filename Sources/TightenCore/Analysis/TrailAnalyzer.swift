@@ -85,11 +85,6 @@ public struct TrailAnalysis: @unchecked Sendable {
     }
   }
 
-  public var permissionCount: Int {
-    var n = 0
-    forEachPermission { _, _, _ in n += 1 }
-    return n
-  }
   /// Event sources that had data events in the trail.
   public var dataEventSources: Set<String> = []
   /// Regions, accounts and partitions seen (to resolve `${AWS::Region}` and the like).

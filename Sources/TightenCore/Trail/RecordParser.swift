@@ -75,7 +75,6 @@ struct RecordParser {
         record.cloudTrailEventEscaped = s.hasEscape
       case .records, .events:
         if try c.peekSignificant() == ASCII.openBracket {
-          _ = objectStart
           return .container(arrayStart: c.pos)
         }
         try c.skipValue()
@@ -268,10 +267,8 @@ struct RecordParser {
   private mutating func decodedKey(_ c: JSONCursor, _ key: (start: Int, count: Int, hasEscape: Bool))
     throws(ScanFailure) -> RecordKey
   {
-    let mark = arena.count
     let decoded = try decodeEscapes(c.base, start: key.start, count: key.count, into: arena)
     let k = RecordKey(UnsafePointer(arena.base + decoded.start), decoded.count)
-    _ = mark
     return k
   }
 }
