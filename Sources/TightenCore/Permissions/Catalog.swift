@@ -68,6 +68,10 @@ public final class Catalog: @unchecked Sendable {
   let deniedCodes: Set<String>
   let dataEvents: Set<String>  // "source Event"
   let apiGatewayRoutes: [String: [ApiGatewayRoute]]
+  /// Prefixes a variable's values carry that the ARN template already has (`Alias` ← `alias/`).
+  let strippedPrefixes: [String: String]
+  /// Explicit resource patterns for calls the templates cannot express: "source Event" → pattern.
+  let resourcePatterns: [String: String]
   /// ARN suffixes a service evaluates: service → (type, suffix, actions that take the ARN without it).
   let arnSuffixes: [String: [(type: String, suffix: String, except: Set<String>)]]
   /// Services whose calls are authorised on every required resource type at once.
@@ -94,6 +98,8 @@ public final class Catalog: @unchecked Sendable {
     var preferred: [String: String] = [:]
     var allRequired = Set<String>()
     var suffixes: [String: [(type: String, suffix: String, except: Set<String>)]] = [:]
+    var stripped: [String: String] = [:]
+    var patterns: [String: String] = [:]
     var idPrefixes: [String: [(type: String, prefixes: [String])]] = [:]
     var open: (prefix: String, start: Int)? = nil
 
@@ -135,6 +141,10 @@ public final class Catalog: @unchecked Sendable {
         for event in f(2).split(separator: " ") { dataEvents.insert("\(source) \(event)") }
       case 0x47:  // G
         routes[f(2), default: []].append(ApiGatewayRoute(verb: f(3), path: f(4)))
+      case 0x48:  // H
+        stripped[f(1)] = f(2)
+      case 0x4F:  // O
+        patterns["\(f(1)) \(f(2))"] = f(3)
       case 0x55:  // U
         suffixes[f(1), default: []].append((f(2), f(3), Set(f(4).split(separator: " ").map(String.init))))
       case 0x51:  // Q
@@ -162,6 +172,8 @@ public final class Catalog: @unchecked Sendable {
     self.preferredTypes = preferred
     self.allRequired = allRequired
     self.arnSuffixes = suffixes
+    self.strippedPrefixes = stripped
+    self.resourcePatterns = patterns
     self.identifierPrefixes = idPrefixes
   }
 

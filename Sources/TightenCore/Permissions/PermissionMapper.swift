@@ -38,6 +38,8 @@ struct CallPlan: Sendable {
 
   var kind: Kind
   var passRoles: [(path: JSONLookup.Path, service: String)] = []
+  /// An explicit resource pattern from the data (`…:role/aws-service-role/{aWSServiceName}/*`).
+  var resourcePattern: String? = nil
 
   var needsNoPermission: Bool {
     if case .noPermission = kind { return true }
@@ -65,6 +67,7 @@ public struct PermissionMapper: Sendable {
     if let roles = catalog.passRoles["\(source) \(name)"] {
       plan.passRoles = roles.map { (JSONLookup.Path($0.path), $0.service) }
     }
+    plan.resourcePattern = catalog.resourcePatterns["\(source) \(name)"]
     return plan
   }
 
@@ -203,8 +206,9 @@ public struct PermissionMapper: Sendable {
     case .actions(let actions):
       var request = request
       request.several = actions.count > 1
+      let explicit = plan.resourcePattern.flatMap { fill($0, request) }
       for planned in actions {
-        let found = withSuffix(resources(planned, request), planned)
+        let found = explicit.map { [$0] } ?? withSuffix(resources(planned, request), planned)
         if planned.hint == "partiql" && found.isEmpty { continue }  // no statement of this verb
         for resource in found {
           out.append(MappedPermission(action: planned.action.name, resource: resource))
@@ -338,6 +342,26 @@ public struct PermissionMapper: Sendable {
     return ["*"]
   }
 
+  /// A data pattern with `{partition}`, `{region}`, `{account}` and `{parameter}` filled; nil when a part is unknown.
+  func fill(_ pattern: String, _ r: Request) -> String? {
+    var out = ""
+    var rest = Substring(pattern)
+    while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+      out += rest[..<open]
+      let name = String(rest[rest.index(after: open)..<close])
+      switch name {
+      case "partition": out += r.partition
+      case "region": out += r.region
+      case "account": out += r.account
+      default:
+        guard let value = r.values(JSONLookup.Path(name)).first, !value.isEmpty else { return nil }
+        out += value
+      }
+      rest = rest[rest.index(after: close)...]
+    }
+    return out + rest
+  }
+
   /// ARNs in the form the service evaluates (`log-group:NAME` → `log-group:NAME:*`).
   func withSuffix(_ arns: [String], _ planned: CallPlan.PlannedAction) -> [String] {
     guard let rules = catalog.arnSuffixes[planned.service] else { return arns }
@@ -360,7 +384,9 @@ public struct PermissionMapper: Sendable {
   func recordResourceFast(_ plan: CallPlan, _ e: borrowing EventView, into out: inout [UnsafeBufferPointer<UInt8>])
     -> Bool
   {
-    guard case .actions(let actions) = plan.kind, actions.count == 1, plan.passRoles.isEmpty else { return false }
+    guard case .actions(let actions) = plan.kind, actions.count == 1, plan.passRoles.isEmpty,
+      plan.resourcePattern == nil
+    else { return false }
     let planned = actions[0]
     if catalog.arnSuffixes[planned.service] != nil { return false }
     guard planned.hint == nil, planned.required <= 1, !planned.candidates.isEmpty else { return false }
@@ -500,6 +526,7 @@ public struct PermissionMapper: Sendable {
           value = queue.name
         }
         if variable == "ParameterNameWithoutLeadingSlash", value.hasPrefix("/") { value.removeFirst() }
+        if let prefix = catalog.strippedPrefixes[variable], value.hasPrefix(prefix) { value.removeFirst(prefix.count) }
         if variable.hasSuffix("WithPath"), let path = r.values(Request.rolePath).first, path.count > 1 {
           value = String(path.dropFirst()) + value  // "/svc/" + "name" → "svc/name"
         }

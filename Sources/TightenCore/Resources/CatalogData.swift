@@ -25623,7 +25623,7 @@ P	iot.amazonaws.com	CreateTopicRule	topicRulePayload.actions[].lambda.roleArn	io
 P	datasync.amazonaws.com	CreateLocationS3	s3Config.bucketAccessRoleArn	datasync.amazonaws.com
 P	batch.amazonaws.com	CreateComputeEnvironment	serviceRole	batch.amazonaws.com
 P	wafv2.amazonaws.com	PutLoggingConfiguration	loggingConfiguration.roleArn	wafv2.amazonaws.com
-K	*	resourceArn resourceARN ResourceArn ResourceARN resourceArns[] arn ARN resourceName
+K	*	resourceArn resourceARN ResourceArn ResourceARN resourceArns[] arn ARN resourceName resource
 K	BucketName	bucketName bucket Bucket
 K	ObjectName	key Key
 K	FunctionName	functionName FunctionName
@@ -25636,8 +25636,8 @@ K	PolicyNameWithPath	policyArn policyName
 K	InstanceProfileNameWithPath	instanceProfileName
 K	QueueName	queueUrl queueName
 K	TopicName	topicArn name
-K	KeyId	keyId
 K	Alias	aliasName
+K	KeyId	keyId targetKeyId
 K	LogGroupName	logGroupName logGroupIdentifier
 K	LogStreamName	logStreamName
 K	AlarmName	alarmName alarmNames[]
@@ -25668,6 +25668,8 @@ K	StageName	stageName
 K	ResourceId	modelId resourceId
 K	Name	name
 K	Scope	scope
+K	TargetGroupName	name targetGroupName
+K	LoadBalancerName	name loadBalancerName
 K	TrailName	trailName name
 K	DbInstanceName	dBInstanceIdentifier
 K	DbClusterInstanceName	dBClusterIdentifier
@@ -25684,7 +25686,13 @@ K	DomainName	domainName
 K	*Name	name
 Q	ec2
 Q	rds
+Q	kms
 U	logs	log-group	:*	TagResource UntagResource ListTagsForResource
+H	Alias	alias/
+O	iam.amazonaws.com	CreateServiceLinkedRole	arn:{partition}:iam::{account}:role/aws-service-role/{aWSServiceName}/*
+O	route53.amazonaws.com	ChangeResourceRecordSets	arn:{partition}:route53:::hostedzone/{hostedZoneId}
+O	route53.amazonaws.com	GetHostedZone	arn:{partition}:route53:::hostedzone/{id}
+O	route53.amazonaws.com	ListResourceRecordSets	arn:{partition}:route53:::hostedzone/{hostedZoneId}
 T	bedrock	foundation-model
 I	bedrock	inference-profile	us. eu. apac. global. us-gov. ca. jp. au.
 D	AccessDenied AccessDeniedException Client.UnauthorizedOperation UnauthorizedOperation
