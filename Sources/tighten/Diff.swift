@@ -58,10 +58,13 @@ struct Diff: ParsableCommand {
       trails.accounts.count == 1 ? trails.accounts[0] : analysis.accounts.count == 1 ? analysis.accounts.first : nil
     loader.region =
       trails.regions.count == 1 ? trails.regions[0] : analysis.regions.count == 1 ? analysis.regions.first : nil
+    var phaseStart = ProgressLine.now()
     let set = try loadPolicies(loader, policies)
+    trails.timed("policies", since: &phaseStart)
     for warning in set.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
     let result = Differ(policies: set, mapper: mapper, workers: trails.jobs).diff(
       analysis, policyFiles: policies.map { URL(fileURLWithPath: $0).lastPathComponent })
+    trails.timed("diff", since: &phaseStart)
     var comparison: BaselineComparison? = nil
     if let baselineText, let baseline {
       do {
@@ -78,6 +81,7 @@ struct Diff: ParsableCommand {
       Terminal.write(
         DiffReport.text(result, baseline: comparison, style: .init(colour: Terminal.standardOutputIsTerminal)))
     }
+    trails.timed("output", since: &phaseStart)
     if analysis.isPartial { throw ExitStatus.partial }
     let missing = comparison.map { !$0.newMissing.isEmpty } ?? !result.missing.isEmpty
     let unused =

@@ -65,6 +65,13 @@ struct TrailOptions: ParsableArguments {
       regions: regions, accounts: accounts)
   }
 
+  /// With --timing, prints how long the phase that ends now took.
+  func timed(_ phase: String, since start: inout Double) {
+    let now = ProgressLine.now()
+    if timing { Terminal.error("timing: \(phase) \(now - start) s\n") }
+    start = now
+  }
+
   /// Reads the trails, printing progress on a terminal and problems on standard error.
   func analyze(mapper: PermissionMapper) throws -> TrailAnalysis {
     let analyzer = TrailAnalyzer(filter: filter, mapper: mapper, workers: jobs)

@@ -229,6 +229,17 @@ struct PolicyEvaluatorTests {
     #expect(try decide(old, "s3:GetObject", "arn:aws:s3:::home/alice/x", context: user) == .notGranted)
   }
 
+  @Test("a pattern holds a variable only where `${` appears, wherever it is")
+  func variableDetection() {
+    #expect(Variables.hasVariable("${aws:username}"))
+    #expect(Variables.hasVariable("arn:aws:s3:::home/${aws:username}/*"))
+    #expect(Variables.hasVariable("x$${"))
+    #expect(!Variables.hasVariable("arn:aws:s3:::cost$/{x}"))
+    #expect(!Variables.hasVariable("arn:aws:s3:::b/$"))
+    #expect(!Variables.hasVariable(""))
+    #expect(!Variables.hasVariable("ünïcödé/{}"))
+  }
+
   @Test("numeric operators compare numbers, not text")
   func numeric() {
     #expect(Conditions.numeric("9", "10") { $0 < $1 } == .yes)

@@ -59,17 +59,17 @@ public struct Differ: Sendable {
       var missing: [(Int, MissingReason)] = []
       var used: [EntryRef: Set<Int32>] = [:]  // entry → actions (ids) it allowed
       var lastAction: Int32 = -1
-      var actionText = ""
+      var plan = evaluator.plan(action: "")
       for i in start..<end {
         let row = rows[i]
         if row.action != lastAction {
           lastAction = row.action
-          actionText = analysis.string(row.action)
+          plan = evaluator.plan(action: analysis.string(row.action))
         }
         let facts = CallFacts(
-          action: actionText, resource: analysis.string(row.resource), context: analysis.contexts[Int(row.context)],
+          action: plan.action, resource: analysis.string(row.resource), context: analysis.contexts[Int(row.context)],
           firstSeen: row.stats.firstSeen, lastSeen: row.stats.lastSeen)
-        let result = evaluator.evaluate(facts)
+        let result = evaluator.evaluate(facts, plan: plan)
         if let reason = result.missing { missing.append((i, reason)) }
         for entry in result.used { used[entry, default: []].insert(row.action) }
       }

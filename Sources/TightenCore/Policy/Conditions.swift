@@ -169,8 +169,18 @@ enum Variables {
     case unknown
   }
 
+  /// Whether `pattern` holds a `${` (a byte scan: this runs for every resource of every call).
+  static func hasVariable(_ pattern: String) -> Bool {
+    var previous: UInt8 = 0
+    for byte in pattern.utf8 {
+      if previous == UInt8(ascii: "$") && byte == UInt8(ascii: "{") { return true }
+      previous = byte
+    }
+    return false
+  }
+
   static func substitute(_ pattern: String, _ facts: CallFacts, enabled: Bool) -> Substituted {
-    guard enabled, pattern.contains("${") else { return .text(pattern) }
+    guard enabled, hasVariable(pattern) else { return .text(pattern) }
     var out = ""
     var rest = Substring(pattern)
     while let open = rest.firstRange(of: "${") {

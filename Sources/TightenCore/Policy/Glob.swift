@@ -2,24 +2,28 @@
 enum Glob {
   /// Whether `pattern` matches `text` (bytes; case folded first when asked).
   static func matches(_ pattern: String, _ text: String, ignoringCase: Bool = false) -> Bool {
-    let p = Array((ignoringCase ? pattern.lowercased() : pattern).utf8)
-    let t = Array((ignoringCase ? text.lowercased() : text).utf8)
-    return match(p, t, literalText: true)
+    var p = ignoringCase ? pattern.lowercased() : pattern
+    var t = ignoringCase ? text.lowercased() : text
+    return p.withUTF8 { p in t.withUTF8 { t in match(p, t, literalText: true) } }
   }
 
   /// Whether every string `observed` stands for is matched by `pattern`:
   /// `arn:aws:ec2:*:*:vpc/*` covers `arn:aws:ec2:us-east-1:1:vpc/*`, but
   /// `arn:aws:s3:::b/k*` does not cover `arn:aws:s3:::b/*`.
   static func covers(_ pattern: String, _ observed: String) -> Bool {
-    let o = Array(observed.utf8)
-    let p = Array(pattern.utf8)
-    return match(p, o, literalText: !o.contains(0x2A) && !o.contains(0x3F))
+    var p = pattern
+    var o = observed
+    return p.withUTF8 { p in
+      o.withUTF8 { o in match(p, o, literalText: !o.contains(0x2A) && !o.contains(0x3F)) }
+    }
   }
 
   /// Iterative wildcard matching with one backtrack point (linear for `*`-only patterns).
   /// When the text has wildcards of its own, a text `*` is matched only by a pattern `*`,
   /// and a text `?` by a pattern `?` or `*`.
-  private static func match(_ p: [UInt8], _ t: [UInt8], literalText: Bool) -> Bool {
+  private static func match(
+    _ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>, literalText: Bool
+  ) -> Bool {
     if literalText {
       var (pi, ti) = (0, 0)
       var star = -1

@@ -97,17 +97,39 @@ public struct PolicyEvaluator: Sendable {
     self.anyService = anyService
   }
 
+  /// What of an evaluation depends on the action alone: the statements whose
+  /// `Action`/`NotAction` match it, and whether it has resource types.
+  public struct ActionPlan: Sendable {
+    public let action: String
+    fileprivate let statements: [(ref: StatementRef, entries: [Int])]
+    fileprivate let hasResourceTypes: Bool
+  }
+
+  /// Works out once what every call of `action` shares; pass it to `evaluate(_:plan:)`.
+  public func plan(action: String) -> ActionPlan {
+    let service = action.prefix { $0 != ":" }.lowercased()
+    var statements: [(ref: StatementRef, entries: [Int])] = []
+    for ref in (byService[service] ?? []) + anyService {
+      let entries = matchingActionEntries(policies.documents[ref.document].statements[ref.statement], action)
+      if !entries.isEmpty { statements.append((ref, entries)) }
+    }
+    return ActionPlan(
+      action: action, statements: statements,
+      hasResourceTypes: !(catalog.action(action)?.resourceTypes.isEmpty ?? true))
+  }
+
   public func evaluate(_ facts: CallFacts) -> Result {
-    let service = facts.action.prefix { $0 != ":" }.lowercased()
-    let candidates = (byService[service] ?? []) + anyService
-    let unknownResource = facts.resource == "*" && !(catalog.action(facts.action)?.resourceTypes.isEmpty ?? true)
+    evaluate(facts, plan: plan(action: facts.action))
+  }
+
+  /// Evaluates a call with the plan of its action (`plan.action` must be `facts.action`).
+  public func evaluate(_ facts: CallFacts, plan: ActionPlan) -> Result {
+    let unknownResource = facts.resource == "*" && plan.hasResourceTypes
     var allow = Truth.no
     var deny = Truth.no
     var used: [EntryRef] = []
-    for ref in candidates {
+    for (ref, actionEntries) in plan.statements {
       let statement = policies.documents[ref.document].statements[ref.statement]
-      let actionEntries = matchingActionEntries(statement, facts.action)
-      guard !actionEntries.isEmpty else { continue }
       var truth = resourceTruth(statement, facts, unknownResource: unknownResource)
       if truth == .no { continue }
       truth = truth.and(Conditions.evaluate(statement.conditions, facts))
