@@ -345,6 +345,7 @@ public struct TrailAnalyzer: Sendable {
         TrailAnalysis.Row(action: action, resource: strings.intern(resourceBytes), context: context, stats: row.stats))
     }
     result.rows = rows
+    result.restoreIAMPaths(contextRank: contextRank)
     return result
   }
 
