@@ -181,28 +181,22 @@ enum Variables {
 
   static func substitute(_ pattern: String, _ facts: CallFacts, enabled: Bool) -> Substituted {
     guard enabled, hasVariable(pattern) else { return .text(pattern) }
-    var out = ""
-    var rest = Substring(pattern)
-    while let open = rest.firstRange(of: "${") {
-      out += rest[..<open.lowerBound]
-      guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
-        return .text(out + rest[open.lowerBound...])
-      }
-      let name = String(rest[open.upperBound..<close])
+    var stopped = Substituted.unknown
+    let resolved = Placeholders.replace(in: pattern) { name in
       switch name {
-      case "*": out += "\u{1}"  // a literal * (restored below, matched literally)
-      case "?": out += "\u{2}"
-      case "$": out += "$"
+      case "*": return "\u{1}"  // a literal * (restored below, matched literally)
+      case "?": return "\u{2}"
+      case "$": return "$"
       default:
         switch Conditions.value(name, facts, at: facts.firstSeen) {
-        case .values(let v) where v.count == 1: out += v[0]
-        case .absent: return .absent
-        default: return .unknown
+        case .values(let v) where v.count == 1: return v[0]
+        case .absent: stopped = .absent
+        default: stopped = .unknown
         }
+        return nil
       }
-      rest = rest[rest.index(after: close)...]
     }
-    out += rest
+    guard let out = resolved else { return stopped }
     // Escaped wildcards must match only themselves, which a glob cannot say; an observed ARN rarely holds them.
     if out.contains("\u{1}") || out.contains("\u{2}") { return .unknown }
     return .text(out)

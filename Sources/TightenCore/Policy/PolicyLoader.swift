@@ -360,28 +360,15 @@ public struct PolicyLoader: Sendable {
 
     /// `arn:${AWS::Partition}:s3:::${Bucket}/*` with what is known; `${!Literal}` stays `${Literal}`.
     mutating func substitute(_ template: String, _ variables: [String: PolicyValue], _ place: String) -> String {
-      var out = ""
-      var rest = Substring(template)
-      while let open = rest.range(of: "${") {
-        out += rest[..<open.lowerBound]
-        guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
-          out += rest[open.lowerBound...]
-          return out
-        }
-        let name = String(rest[open.upperBound..<close])
-        if name.hasPrefix("!") {
-          out += "${" + name.dropFirst() + "}"
-        } else if let value = variables[name] {
-          out += value.scalarText ?? "*"
-        } else if name.contains(".") {
+      Placeholders.replace(in: template) { name in
+        if name.hasPrefix("!") { return "${" + name.dropFirst() + "}" }
+        if let value = variables[name] { return value.scalarText ?? "*" }
+        if name.contains(".") {
           warn(place, "${\(name)} (an attribute) is not known before deployment; read as *")
-          out += "*"
-        } else {
-          out += reference(name, place)
+          return "*"
         }
-        rest = rest[rest.index(after: close)...]
-      }
-      return out + rest
+        return reference(name, place)
+      } ?? template
     }
 
     // MARK: get-account-authorization-details
