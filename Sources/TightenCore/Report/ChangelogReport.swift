@@ -17,7 +17,7 @@ public enum ChangelogReport {
 
   /// One line of the history: this turn's trail and what changed.
   public static func historyLine(_ log: Changelog, diff: DiffResult, trails: [String]) -> JSONValue {
-    let lastEvent = diff.analysis.rows.compactMap(\.stats.lastSeen).max()
+    let lastEvent = diff.analysis.lastEvent
     return .object([
       ("trails", .array(trails.map(JSONValue.string))),
       ("lastEvent", lastEvent.map { .string(Timestamp.format($0)) } ?? .null),

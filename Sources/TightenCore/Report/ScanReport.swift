@@ -26,9 +26,9 @@ public enum ScanReport {
     a.forEachPermission { action, resource, stats in
       out.append(first ? "[\n    {\"action\": " as StaticString : ",\n    {\"action\": " as StaticString)
       first = false
-      out.appendQuoted(a.bytes(action))
+      out.appendQuoted(action)
       out.append(", \"resource\": " as StaticString)
-      out.appendQuoted(a.bytes(resource))
+      out.appendQuoted(resource)
       out.append(", \"count\": " as StaticString)
       out.append(stats.count)
       out.append(", \"denied\": " as StaticString)

@@ -36,10 +36,9 @@ extension TrailAnalysis {
       return row
     }
     moved.sort { x, y in
-      var c = compareBytes(bytes(x.action), bytes(y.action))
-      if c == 0 { c = compareBytes(bytes(x.resource), bytes(y.resource)) }
-      if c == 0 { c = contextRank[Int(x.context)] - contextRank[Int(y.context)] }
-      return c < 0
+      RowOrder.compare(
+        (bytes(x.action), bytes(x.resource), contextRank[Int(x.context)]),
+        (bytes(y.action), bytes(y.resource), contextRank[Int(y.context)])) < 0
     }
     var merged: [Row] = []
     merged.reserveCapacity(moved.count)

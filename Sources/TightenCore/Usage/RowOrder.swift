@@ -1,0 +1,76 @@
+/// The one order of usage rows, wherever rows are sorted or merged (a
+/// worker's tally, the merge of the workers, the IAM-path pass): by action
+/// bytes, then resource bytes, then request context.
+///
+/// Contexts are ordered by their fields as strings, in declaration order
+/// (principal, session, account, region, source IP, invoked by, passed to),
+/// then by MFA (unknown, false, true). Sorting works on ranks: each context's
+/// place in that order, worked out once per table.
+enum RowOrder {
+  static func contextPrecedes(_ a: CallContext, _ b: CallContext) -> Bool {
+    let x = [a.principal, a.sessionArn, a.principalAccount, a.region, a.sourceIP, a.invokedBy, a.passedToService]
+    let y = [b.principal, b.sessionArn, b.principalAccount, b.region, b.sourceIP, b.invokedBy, b.passedToService]
+    if x != y { return x.lexicographicallyPrecedes(y) }
+    return (a.mfa.map { $0 ? 2 : 1 } ?? 0) < (b.mfa.map { $0 ? 2 : 1 } ?? 0)
+  }
+
+  /// Each context's rank in the order (`ranks[i]` for `contexts[i]`).
+  static func contextRanks(_ contexts: [CallContext]) -> [Int] {
+    let order = contexts.indices.sorted { contextPrecedes(contexts[$0], contexts[$1]) }
+    var rank = [Int](repeating: 0, count: contexts.count)
+    for (r, index) in order.enumerated() { rank[index] = r }
+    return rank
+  }
+
+  /// Compares two rows given their action and resource bytes and context ranks: -1, 0 or 1.
+  @inline(__always)
+  static func compare(
+    _ x: (action: UnsafeBufferPointer<UInt8>, resource: UnsafeBufferPointer<UInt8>, context: Int),
+    _ y: (action: UnsafeBufferPointer<UInt8>, resource: UnsafeBufferPointer<UInt8>, context: Int)
+  ) -> Int {
+    var c = compareBytes(x.action, y.action)
+    if c != 0 { return c }
+    c = compareBytes(x.resource, y.resource)
+    if c != 0 { return c }
+    return x.context < y.context ? -1 : x.context > y.context ? 1 : 0
+  }
+
+  /// A worker's usage as sorted rows. Strings are ranked by their bytes once,
+  /// so that the sort compares integers (packed into one key when they fit).
+  static func sorted(
+    _ usage: [Accumulator.UsageKey: UsageStats], names: Interner, contextRank: [Int]
+  ) -> [Accumulator.Row] {
+    var used = [Bool](repeating: false, count: names.count)
+    for key in usage.keys {
+      used[Int(key.action)] = true
+      used[Int(key.resource)] = true
+    }
+    var byBytes = (0..<Int32(names.count)).filter { used[Int($0)] }
+    byBytes.withUnsafeMutableBufferPointer { ids in ids.sort { names.less($0, $1) } }
+    var rank = [Int](repeating: 0, count: names.count)
+    for (r, id) in byBytes.enumerated() { rank[Int(id)] = r }
+    let packed = byBytes.count < 1 << 24 && contextRank.count < 1 << 16
+    var keyed: [(UInt64, Accumulator.Row)] = []
+    keyed.reserveCapacity(usage.count)
+    for (key, stats) in usage {
+      let row = Accumulator.Row(action: key.action, resource: key.resource, context: key.context, stats: stats)
+      let sortKey =
+        packed
+        ? UInt64(rank[Int(key.action)]) << 40 | UInt64(rank[Int(key.resource)]) << 16
+          | UInt64(contextRank[Int(key.context)])
+        : 0
+      keyed.append((sortKey, row))
+    }
+    if packed {
+      keyed.withUnsafeMutableBufferPointer { k in k.sort { $0.0 < $1.0 } }
+    } else {
+      keyed.sort { x, y in
+        let (a, b) = (x.1, y.1)
+        if a.action != b.action { return rank[Int(a.action)] < rank[Int(b.action)] }
+        if a.resource != b.resource { return rank[Int(a.resource)] < rank[Int(b.resource)] }
+        return contextRank[Int(a.context)] < contextRank[Int(b.context)]
+      }
+    }
+    return keyed.map(\.1)
+  }
+}

@@ -1,0 +1,115 @@
+/// Everything one run over trail files found, merged and sorted.
+public struct TrailAnalysis: @unchecked Sendable {
+  public struct Files: Sendable {
+    public var read = 0
+    public var skipped: [SkipReason: Int] = [:]
+    public var failed: [InputError] = []
+    /// Files read whole whose records were partly unusable.
+    public var warnings: [InputError] = []
+    public var skippedCount: Int { skipped.values.reduce(0, +) }
+  }
+
+  public struct Events: Sendable {
+    public var total = 0
+    public var counted = 0
+    public var excluded: [Exclusion: Int] = [:]
+    /// Records skipped as unusable (wrong types, missing fields, oversized).
+    public var invalid = 0
+  }
+
+  public struct PrincipalCount: Sendable, Equatable {
+    public var arn: String
+    public var events: Int
+  }
+
+  public struct PermissionRow: Sendable, Equatable {
+    public var permission: Permission
+    public var stats: UsageStats
+  }
+
+  public struct UnmappedRow: Sendable, Equatable {
+    public var call: UnmappedCall
+    public var count: Int
+  }
+
+  public var files = Files()
+  public var events = Events()
+  public var principals: [PrincipalCount] = []
+  public var unmapped: [UnmappedRow] = []
+
+  /// One (action, resource, context) used, by interned ids: the compact form
+  /// the merge produces and the reports stream from.
+  public struct Row: Sendable, Equatable {
+    public var action: Int32
+    public var resource: Int32
+    public var context: Int32
+    public var stats: UsageStats
+  }
+
+  /// The strings the rows point into (frozen after the merge).
+  let strings: Interner
+  /// Rows sorted by action, resource (byte order) and context.
+  public internal(set) var rows: [Row] = []
+  /// The request contexts the rows point into.
+  public internal(set) var contexts: [CallContext] = []
+
+  init(strings: Interner = Interner()) { self.strings = strings }
+
+  public func string(_ id: Int32) -> String { strings.string(id) }
+  func bytes(_ id: Int32) -> UnsafeBufferPointer<UInt8> { strings.bytes(id) }
+
+  /// Every (permission, context) used, sorted by permission then context.
+  public var usage: [UsageRecord] {
+    rows.map {
+      UsageRecord(
+        permission: Permission(action: string($0.action), resource: string($0.resource)),
+        context: contexts[Int($0.context)], stats: $0.stats)
+    }
+  }
+
+  /// Usage summed over contexts, by interned ids, in order.
+  func forEachPermissionID(_ body: (_ action: Int32, _ resource: Int32, _ stats: UsageStats) -> Void) {
+    var i = 0
+    while i < rows.count {
+      var stats = rows[i].stats
+      var j = i + 1
+      while j < rows.count && rows[j].action == rows[i].action && rows[j].resource == rows[i].resource {
+        stats.merge(rows[j].stats)
+        j += 1
+      }
+      body(rows[i].action, rows[i].resource, stats)
+      i = j
+    }
+  }
+
+  /// Usage summed over contexts, in order, as the bytes of the action and
+  /// resource: for reports that stream a million rows without making strings.
+  /// The bytes are valid only inside `body`.
+  public func forEachPermission(
+    _ body: (_ action: UnsafeBufferPointer<UInt8>, _ resource: UnsafeBufferPointer<UInt8>, _ stats: UsageStats) -> Void
+  ) {
+    forEachPermissionID { action, resource, stats in body(bytes(action), bytes(resource), stats) }
+  }
+
+  /// The time of the last counted call, if any call had a time.
+  public var lastEvent: Int64? { rows.compactMap(\.stats.lastSeen).max() }
+
+  /// Event sources that had data events in the trail.
+  public var dataEventSources: Set<String> = []
+  /// Regions, accounts and partitions seen (to resolve `${AWS::Region}` and the like).
+  public var regions: Set<String> = []
+  public var accounts: Set<String> = []
+
+  /// Usage summed over contexts: one row per permission, sorted.
+  public var permissions: [PermissionRow] {
+    var out: [PermissionRow] = []
+    forEachPermissionID { action, resource, stats in
+      out.append(
+        PermissionRow(permission: Permission(action: string(action), resource: string(resource)), stats: stats))
+    }
+    return out
+  }
+
+  /// True when some input could not be read: the result is partial.
+  public var isPartial: Bool { !files.failed.isEmpty }
+}
