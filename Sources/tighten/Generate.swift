@@ -104,7 +104,7 @@ struct Generate: ParsableCommand {
         throw ExitStatus.cannotRun
       }
       Terminal.write(
-        documents.first.map(Generator.json) ?? "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": []\n}\n")
+        documents.first.map(PolicyWriter.json) ?? "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": []\n}\n")
     }
     if let changelog {
       let text = ChangelogReport.text(changelog)
@@ -129,10 +129,10 @@ struct Generate: ParsableCommand {
       try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
       var lines: [String] = []
       for document in documents {
-        let text = Generator.json(document)
+        let text = PolicyWriter.json(document)
         try Data(text.utf8).write(to: url.appendingPathComponent(document.name))
         lines.append(
-          "  \(document.name)  \(document.statements.count) statements, \(Generator.size(document)) of \(maxSize) characters"
+          "  \(document.name)  \(document.statements.count) statements, \(PolicyWriter.size(document)) of \(maxSize) characters"
         )
       }
       Terminal.write(

@@ -87,6 +87,21 @@ public indirect enum JSONValue: Equatable, Sendable {
     }
   }
 
+  /// Every object and array broken over lines, two spaces a level (policy documents).
+  public func indented(indent: String = "") -> String {
+    let inner = indent + "  "
+    switch self {
+    case .object(let members) where !members.isEmpty:
+      let lines = members.map { inner + JSONWriter.quote($0.0) + ": " + $0.1.indented(indent: inner) }
+      return "{\n" + lines.joined(separator: ",\n") + "\n" + indent + "}"
+    case .array(let items) where !items.isEmpty:
+      let lines = items.map { inner + $0.indented(indent: inner) }
+      return "[\n" + lines.joined(separator: ",\n") + "\n" + indent + "]"
+    default:
+      return compact
+    }
+  }
+
   var isContainer: Bool {
     switch self {
     case .array, .object: true

@@ -105,8 +105,8 @@ struct GeneratorTests {
     let generator = Generator(options: .init(maxSize: limit))
     let documents = try generator.documents(generator.statements(from: analysis), name: "policy")
     for document in documents {
-      #expect(Generator.size(document) <= limit)
-      let parsed = try PolicyValue.parseJSON(Generator.json(document), path: document.name)  // valid JSON
+      #expect(PolicyWriter.size(document) <= limit)
+      let parsed = try PolicyValue.parseJSON(PolicyWriter.json(document), path: document.name)  // valid JSON
       #expect(parsed["Statement"] != nil)
     }
     Self.checkCoverage(analysis, documents)
@@ -123,8 +123,8 @@ struct GeneratorTests {
   func deterministic() throws {
     let one = TrailAnalyzer(workers: 1).analyze(paths: [Self.invictus])
     let four = TrailAnalyzer(workers: 4).analyze(paths: [Self.invictus])
-    let a = try Generator().documents(Generator().statements(from: one), name: "p").map(Generator.json)
-    let b = try Generator().documents(Generator().statements(from: four), name: "p").map(Generator.json)
+    let a = try Generator().documents(Generator().statements(from: one), name: "p").map(PolicyWriter.json)
+    let b = try Generator().documents(Generator().statements(from: four), name: "p").map(PolicyWriter.json)
     #expect(a == b)
   }
 

@@ -5,7 +5,7 @@ import TightenTestSupport
 
 /// Builds a one-document policy set from JSON text.
 func policySet(_ json: String, name: String = "p.json") throws -> PolicySet {
-  let context = PolicyLoader.Context(path: name, loader: PolicyLoader())
+  let context = PolicyReader(path: name)
   let document = try context.document(try PolicyValue.parseJSON(json, path: name), name: name, place: "")
   return PolicySet(documents: [document], warnings: context.warnings)
 }

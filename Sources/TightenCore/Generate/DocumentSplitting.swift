@@ -1,0 +1,71 @@
+/// Splitting statements into documents under the size limit.
+extension Generator {
+  /// Splits statements into documents of at most `maxSize` characters (white
+  /// space not counted), along service boundaries, in as few documents as it can.
+  public func documents(_ statements: [PolicyStatement], name: String) throws(GeneratorError) -> [PolicyDocument] {
+    var byService: [(String, [PolicyStatement])] = []
+    for statement in statements {
+      let service = String((statement.actions?.first ?? "").prefix { $0 != ":" })
+      if let last = byService.last, last.0 == service {
+        byService[byService.count - 1].1.append(statement)
+      } else {
+        byService.append((service, [statement]))
+      }
+    }
+    var documents: [[PolicyStatement]] = []
+    var current: [PolicyStatement] = []
+    func fits(_ list: [PolicyStatement]) -> Bool {
+      PolicyWriter.size(PolicyDocument(name: "", path: "", statements: list)) <= options.maxSize
+    }
+    for (_, group) in byService {
+      if fits(current + group) {
+        current += group
+        continue
+      }
+      if !current.isEmpty { documents.append(current) }
+      current = []
+      // The service alone: statement by statement, halving statements that do not fit alone.
+      for statement in group.flatMap({ split($0) }) {
+        if fits(current + [statement]) {
+          current.append(statement)
+        } else {
+          if !current.isEmpty { documents.append(current) }
+          current = [statement]
+        }
+      }
+    }
+    if !current.isEmpty { documents.append(current) }
+    if documents.count > 10 { throw .tooManyDocuments(documents.count) }
+    let base = name.hasSuffix(".json") ? String(name.dropLast(5)) : name
+    return documents.enumerated().map { i, list in
+      let docName = documents.count == 1 ? "\(base).json" : "\(base)-\(i + 1).json"
+      return PolicyDocument(
+        name: docName, path: docName,
+        statements: list.enumerated().map { j, s in
+          var s = s
+          s.index = j
+          return s
+        })
+    }
+  }
+
+  /// A statement too large for one document, in halves (resources first, then actions).
+  private func split(_ statement: PolicyStatement) -> [PolicyStatement] {
+    let alone = PolicyDocument(name: "", path: "", statements: [statement])
+    guard PolicyWriter.size(alone) > options.maxSize else { return [statement] }
+    var a = statement
+    var b = statement
+    if let resources = statement.resources, resources.count > 1 {
+      a.resources = Array(resources[..<(resources.count / 2)])
+      b.resources = Array(resources[(resources.count / 2)...])
+    } else if let actions = statement.actions, actions.count > 1 {
+      a.actions = Array(actions[..<(actions.count / 2)])
+      b.actions = Array(actions[(actions.count / 2)...])
+    } else {
+      return [statement]  // cannot be made smaller
+    }
+    a.label += "Part1"
+    b.label += "Part2"
+    return split(a) + split(b)
+  }
+}

@@ -1,0 +1,57 @@
+/// Resource patterns: where an ARN's own name starts, and how `--resources
+/// prefix` and `wildcard` write resources of one kind and place.
+extension Generator {
+  /// Where an ARN's own name starts: the catalogue template of its type tells
+  /// (`arn:aws:s3:::bucket/` + `dir/key`, `…:table/` + `Orders`).
+  func split(_ arn: String) -> (prefix: String, name: String, type: String)? {
+    let service = arn.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+    guard service.count >= 3, let types = catalog.service(String(service[2]))?.resourceTypes.values else { return nil }
+    var best: (offset: Int, type: String)? = nil
+    for type in types.sorted(by: { $0.name < $1.name }) {
+      for template in type.templates {
+        guard let offset = template.lastVariableOffset(arn) else { continue }
+        let hasName = offset < arn.utf8.count
+        let longer = offset > (best?.offset ?? -1)
+        if hasName && longer { best = (offset, type.name) }
+      }
+    }
+    guard let best else { return nil }
+    let index = arn.utf8.index(arn.utf8.startIndex, offsetBy: best.offset)
+    return (String(arn[..<index]), String(arn[index...]), best.type)
+  }
+
+  /// The pattern each resource is written as, under the resource mode.
+  func resourcePatterns(_ resources: Set<String>) -> [String: String] {
+    guard options.resources != .exact else { return [:] }
+    var groups: [String: [String]] = [:]  // prefix → names
+    for resource in resources where resource != "*" {
+      if let (prefix, name, _) = split(resource), !name.contains("*") { groups[prefix, default: []].append(name) }
+    }
+    var out: [String: String] = [:]
+    for (prefix, names) in groups {
+      let pattern: String
+      if options.resources == .wildcard {
+        pattern = prefix + "*"
+      } else {
+        guard names.count > 1 else { continue }
+        var common = names[0]
+        for name in names.dropFirst() { common = String(common.commonPrefix(with: name)) }
+        // Keep a name prefix of three characters or more; else whole path segments; else the whole kind.
+        let tail = common.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        if tail.count < 3 {
+          common = String(common.dropLast(tail.count))
+        }
+        pattern = prefix + common + "*"
+      }
+      for name in names { out[prefix + name] = pattern }
+    }
+    return out
+  }
+
+  /// Drops resources a broader pattern in the set already covers.
+  static func withoutCovered(_ resources: Set<String>) -> Set<String> {
+    let patterns = resources.filter { $0.contains("*") || $0.contains("?") }
+    guard !patterns.isEmpty else { return resources }
+    return resources.filter { r in !patterns.contains { $0 != r && Glob.covers($0, r) } }
+  }
+}

@@ -1,0 +1,150 @@
+import Foundation
+
+/// The declared policies of one principal: the `--policy` files, each read
+/// and parsed once, then bound to the account, region and partition the
+/// trails show.
+///
+/// Loading checks every document as IAM would (with nothing bound:
+/// `${AWS::AccountId}` as `*`), so a bad file stops a run before any trail is
+/// read. Binding afterwards re-reads only templates, from the parsed values;
+/// documents and authorization details do not depend on it.
+public struct DeclaredPolicies: Sendable {
+  public struct File: Sendable {
+    public enum Kind: Sendable { case document, template, authorizationDetails }
+    public let path: String
+    /// The base name reports use (`deploy.json`).
+    public let name: String
+    public let kind: Kind
+    let value: PolicyValue
+  }
+
+  public let files: [File]
+  /// `--principal`: picks the role or user in authorization-details output.
+  public let principals: [String]
+  /// The files read with nothing bound, as loading checked them.
+  private let unbound: PolicySet
+
+  /// Reads and checks the files.
+  public static func load(_ paths: [String], principals: [String] = []) throws(PolicyError) -> DeclaredPolicies {
+    var files: [File] = []
+    for path in paths { files.append(try read(path)) }
+    return try DeclaredPolicies(files: files, principals: principals)
+  }
+
+  /// Policy text already in memory (`name` stands for its file).
+  public static func parse(text: String, name: String, principals: [String] = []) throws(PolicyError)
+    -> DeclaredPolicies
+  {
+    try DeclaredPolicies(files: [parse(text, path: name)], principals: principals)
+  }
+
+  private init(files: [File], principals: [String]) throws(PolicyError) {
+    self.files = files
+    self.principals = principals
+    var set = PolicySet()
+    for file in files { set.append(try Self.documents(file, .unknown, principals)) }
+    unbound = set
+  }
+
+  /// The base names of the files, in order, as reports name them.
+  public var names: [String] { files.map(\.name) }
+
+  /// The policies with `${AWS::AccountId}`, `${AWS::Region}` and `${AWS::Partition}` standing for the binding's.
+  public func bound(to binding: PolicyBinding) throws(PolicyError) -> PolicySet {
+    if binding == .unknown || !files.contains(where: { $0.kind == .template }) { return unbound }
+    var set = PolicySet()
+    for file in files { set.append(try Self.documents(file, binding, principals)) }
+    return set
+  }
+
+  private static func documents(_ file: File, _ binding: PolicyBinding, _ principals: [String]) throws(PolicyError)
+    -> PolicySet
+  {
+    var reader = PolicyReader(path: file.path, binding: binding, principals: principals)
+    let documents: [PolicyDocument]
+    switch file.kind {
+    case .document: documents = [try reader.document(file.value, name: file.name, place: "")]
+    case .template: documents = try reader.template(file.value, name: file.name)
+    case .authorizationDetails: documents = try reader.authorizationDetails(file.value, name: file.name)
+    }
+    return PolicySet(documents: documents, warnings: reader.warnings)
+  }
+
+  private static func read(_ path: String) throws(PolicyError) -> File {
+    let text: String
+    do {
+      let data = try Data(contentsOf: URL(fileURLWithPath: path))
+      guard let decoded = String(data: data, encoding: .utf8) else {
+        throw PolicyError(path: path, place: "", reason: "the file is not UTF-8 text")
+      }
+      text = decoded
+    } catch let error as PolicyError {
+      throw error
+    } catch {
+      let reason = (error as NSError).localizedFailureReason ?? "cannot be read"
+      throw PolicyError(path: path, place: "", reason: "cannot read the file (\(reason))")
+    }
+    return try parse(text, path: path)
+  }
+
+  /// Parses JSON or YAML (by the file's extension, else by its first character) and tells what kind of file it is.
+  private static func parse(_ text: String, path: String) throws(PolicyError) -> File {
+    let name = URL(fileURLWithPath: path).lastPathComponent
+    let lower = name.lowercased()
+    let value: PolicyValue
+    let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+    if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || !(trimmed.hasPrefix("{") || trimmed.hasPrefix("[")) {
+      value = try PolicyValue.parseYAML(text, path: path)
+    } else {
+      value = try PolicyValue.parseJSON(text, path: path)
+    }
+    let kind: File.Kind
+    if value["Statement"] != nil || value["Version"] != nil {
+      kind = .document
+    } else if value["Resources"] != nil || value["AWSTemplateFormatVersion"] != nil {
+      kind = .template
+    } else if value["RoleDetailList"] != nil || value["UserDetailList"] != nil || value["GroupDetailList"] != nil {
+      kind = .authorizationDetails
+    } else if case .object = value {
+      throw PolicyError(
+        path: path, place: "",
+        reason:
+          "not an IAM policy (no Statement), a CloudFormation template (no Resources) or get-account-authorization-details output"
+      )
+    } else {
+      throw PolicyError(path: path, place: "", reason: "expected a JSON or YAML object, found \(value.kind)")
+    }
+    return File(path: path, name: name, kind: kind, value: value)
+  }
+}
+
+/// What a template's pseudo parameters stand for: the account and region the
+/// trails show (nil: not known, read as `*`).
+public struct PolicyBinding: Sendable, Equatable {
+  public var account: String?
+  public var region: String?
+
+  public init(account: String? = nil, region: String? = nil) {
+    self.account = account
+    self.region = region
+  }
+
+  public static let unknown = PolicyBinding()
+
+  /// The one account and region of a run: the `--account`/`--region` filter
+  /// when it names exactly one, else the one the trails show, else unknown.
+  public static func of(_ analysis: TrailAnalysis, filter: TrailFilter) -> PolicyBinding {
+    PolicyBinding(
+      account: filter.accounts.count == 1
+        ? filter.accounts[0] : analysis.accounts.count == 1 ? analysis.accounts.first : nil,
+      region: filter.regions.count == 1 ? filter.regions[0] : analysis.regions.count == 1 ? analysis.regions.first : nil
+    )
+  }
+}
+
+extension PolicySet {
+  mutating func append(_ other: PolicySet) {
+    documents += other.documents
+    warnings += other.warnings
+  }
+}

@@ -1,0 +1,63 @@
+/// Writes policy documents as IAM policy JSON, and measures them as IAM does.
+///
+/// The layout is JSON indented by two spaces throughout, members in the
+/// order IAM documents them; a one-element list is written as its element:
+///
+///     {
+///       "Version": "2012-10-17",
+///       "Statement": [
+///         {
+///           "Sid": "S3Object",
+///           "Effect": "Allow",
+///           "Action": "s3:GetObject",
+///           "Resource": "arn:aws:s3:::bucket/key"
+///         }
+///       ]
+///     }
+public enum PolicyWriter {
+  /// A document with no statement, as `generate` prints when the trails show nothing.
+  public static let empty = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": []\n}\n"
+
+  public static func json(_ document: PolicyDocument) -> String {
+    value(document).indented() + "\n"
+  }
+
+  /// Characters of the document's JSON, white space not counted (IAM's measure for the size quota).
+  public static func size(_ document: PolicyDocument) -> Int {
+    json(document).unicodeScalars.filter { !$0.properties.isWhitespace }.count
+  }
+
+  static func value(_ document: PolicyDocument) -> JSONValue {
+    .object([("Version", .string("2012-10-17")), ("Statement", .array(document.statements.map(value)))])
+  }
+
+  static func value(_ s: PolicyStatement) -> JSONValue {
+    var members: [(String, JSONValue)] = []
+    if !s.label.hasPrefix("#") { members.append(("Sid", .string(s.label))) }
+    members.append(("Effect", .string(s.effect.rawValue)))
+    if let actions = s.actions { members.append(("Action", list(actions))) }
+    if let notActions = s.notActions { members.append(("NotAction", list(notActions))) }
+    if let resources = s.resources { members.append(("Resource", list(resources))) }
+    if let notResources = s.notResources { members.append(("NotResource", list(notResources))) }
+    if !s.conditions.isEmpty { members.append(("Condition", conditions(s.conditions))) }
+    return .object(members)
+  }
+
+  /// Clauses grouped under their operator, operators in order of first appearance.
+  static func conditions(_ clauses: [ConditionClause]) -> JSONValue {
+    var byOperator: [(String, [(String, JSONValue)])] = []
+    for clause in clauses {
+      let member = (clause.key, list(clause.values))
+      if let i = byOperator.firstIndex(where: { $0.0 == clause.op }) {
+        byOperator[i].1.append(member)
+      } else {
+        byOperator.append((clause.op, [member]))
+      }
+    }
+    return .object(byOperator.map { ($0.0, .object($0.1)) })
+  }
+
+  static func list(_ values: [String]) -> JSONValue {
+    values.count == 1 ? .string(values[0]) : .array(values.map(JSONValue.string))
+  }
+}
