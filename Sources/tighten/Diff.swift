@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TightenCore
 
 struct Diff: ParsableCommand {
@@ -16,10 +15,6 @@ struct Diff: ParsableCommand {
       """
   )
 
-  enum FailOn: String, ExpressibleByArgument, CaseIterable {
-    case missing, unused, any, never
-  }
-
   @OptionGroup var trails: TrailOptions
 
   @Option(name: .customLong("policy"), help: "A declared policy file. Repeatable; all files count together.")
@@ -29,7 +24,7 @@ struct Diff: ParsableCommand {
   var format: OutputFormat = .text
 
   @Option(name: .customLong("fail-on"), help: "Which findings make the exit status 1: missing, unused, any or never.")
-  var failOn: FailOn = .missing
+  var failOn: DiffCommand.FailOn = .missing
 
   @Option(help: "A previous 'tighten diff --format json' result: report what is new and what was resolved since.")
   var baseline: String?
@@ -39,41 +34,11 @@ struct Diff: ParsableCommand {
   }
 
   func run() throws {
-    // Read the policies once before the trails, so a bad file stops the run at once.
-    var loader = PolicyLoader(principals: trails.principals)
-    _ = try loadPolicies(loader, policies)
-    let baselineText: String?
-    if let baseline {
-      guard let text = try? String(contentsOfFile: baseline, encoding: .utf8) else {
-        Terminal.diagnose(baseline, "error", "cannot read the baseline file")
-        throw ExitStatus.cannotRun
-      }
-      baselineText = text
-    } else {
-      baselineText = nil
-    }
-    let mapper = PermissionMapper()
-    let analysis = try trails.analyze(mapper: mapper)
-    loader.account =
-      trails.accounts.count == 1 ? trails.accounts[0] : analysis.accounts.count == 1 ? analysis.accounts.first : nil
-    loader.region =
-      trails.regions.count == 1 ? trails.regions[0] : analysis.regions.count == 1 ? analysis.regions.first : nil
-    var phaseStart = ProgressLine.now()
-    let set = try loadPolicies(loader, policies)
-    trails.timed("policies", since: &phaseStart)
-    for warning in set.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
-    let result = Differ(policies: set, mapper: mapper, workers: trails.jobs).diff(
-      analysis, policyFiles: policies.map { URL(fileURLWithPath: $0).lastPathComponent })
-    trails.timed("diff", since: &phaseStart)
-    var comparison: BaselineComparison? = nil
-    if let baselineText, let baseline {
-      do {
-        comparison = try BaselineComparison.compare(result, baselineText: baselineText, path: baseline)
-      } catch {
-        Terminal.diagnose(error.path, "error", error.message)
-        throw ExitStatus.cannotRun
-      }
-    }
+    let command = DiffCommand(input: trails.input, policyFiles: policies, failOn: failOn, baselinePath: baseline)
+    let outcome = try perform { () throws(RunError) in try command.run(observer: trails.observer()) }
+    let started = ProgressLine.now()
+    for warning in outcome.result.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
+    let (result, comparison) = (outcome.result, outcome.baseline)
     switch format {
     case .json: DiffReport.json(result, baseline: comparison, to: Terminal.standardOutput())
     case .markdown: Terminal.write(DiffReport.markdown(result, baseline: comparison))
@@ -81,19 +46,9 @@ struct Diff: ParsableCommand {
       Terminal.write(
         DiffReport.text(result, baseline: comparison, style: .init(colour: Terminal.standardOutputIsTerminal)))
     }
-    trails.timed("output", since: &phaseStart)
-    if analysis.isPartial { throw ExitStatus.partial }
-    let missing = comparison.map { !$0.newMissing.isEmpty } ?? !result.missing.isEmpty
-    let unused =
-      comparison.map { $0.newUnused.contains { $0.kind == .unused } } ?? result.unused.contains { $0.kind == .unused }
-    let findings: Bool
-    switch failOn {
-    case .missing: findings = missing
-    case .unused: findings = unused
-    case .any: findings = missing || unused
-    case .never: findings = false
-    }
-    if findings { throw ExitStatus.findings }
+    if trails.timing { Terminal.error("timing: output \(ProgressLine.now() - started) s\n") }
+    try finish(outcome.status)
   }
-
 }
+
+extension DiffCommand.FailOn: ExpressibleByArgument {}

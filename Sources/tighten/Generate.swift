@@ -59,88 +59,22 @@ struct Generate: ParsableCommand {
   }
 
   func run() throws {
-    var loader = PolicyLoader(principals: trails.principals)
-    if !policies.isEmpty { _ = try loadPolicies(loader, policies) }
-    let mapper = PermissionMapper()
-    let analysis = try trails.analyze(mapper: mapper)
-    let generator = Generator(
-      options: .init(
-        resources: .init(rawValue: resources.rawValue)!, anyAccount: anyAccount, anyRegion: anyRegion,
-        actionWildcards: actionWildcards, maxSize: maxSize, keepUnused: keepUnused, narrow: narrow))
-    var documents: [PolicyDocument]
-    var changelog: Changelog? = nil
-    var diff: DiffResult? = nil
-    do {
-      if policies.isEmpty {
-        documents = try generator.documents(generator.statements(from: analysis), name: "policy")
-      } else {
-        loader.account = analysis.accounts.count == 1 ? analysis.accounts.first : nil
-        loader.region = analysis.regions.count == 1 ? analysis.regions.first : nil
-        let set = try loadPolicies(loader, policies)
-        for warning in set.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
-        let result = Differ(policies: set, mapper: mapper, workers: trails.jobs).diff(analysis, policyFiles: policies)
-        let refined = generator.refine(analysis, policies: set, diff: result)
-        documents = []
-        for document in refined.documents {
-          let pieces = try generator.documents(document.statements, name: document.name)
-          documents += pieces
-        }
-        if documents.count > 10 { throw GeneratorError.tooManyDocuments(documents.count) }
-        changelog = refined.changelog
-        diff = result
-      }
-    } catch let error as GeneratorError {
-      Terminal.diagnose("tighten", "error", error.description)
-      throw ExitStatus.cannotRun
-    }
+    let options = GeneratorOptions(
+      resources: .init(rawValue: resources.rawValue)!, anyAccount: anyAccount, anyRegion: anyRegion,
+      actionWildcards: actionWildcards, maxSize: maxSize, keepUnused: keepUnused, narrow: narrow)
+    let command = GenerateCommand(
+      input: trails.input, options: options, policyFiles: policies, historyPath: history, outputFolder: output)
+    let outcome = try perform { () throws(RunError) in try command.run(observer: trails.observer()) }
+    for warning in outcome.policyWarnings { Terminal.diagnose(warning.path, "warning", warning.message) }
+    // With --output the documents are written and the summary is the output; else the document is.
+    let notes: (String) -> Void = { text in if output == nil { Terminal.error(text) } else { Terminal.write(text) } }
     if let output {
-      try write(documents, to: output)
+      Terminal.write(GenerateReport.written(outcome.documents, folder: output, maxSize: maxSize))
     } else {
-      guard documents.count <= 1 else {
-        Terminal.diagnose(
-          "tighten", "error",
-          "the policy needs \(documents.count) documents of at most \(maxSize) characters; write them with --output DIR"
-        )
-        throw ExitStatus.cannotRun
-      }
-      Terminal.write(
-        documents.first.map(PolicyWriter.json) ?? "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": []\n}\n")
+      Terminal.write(outcome.documents.first.map(PolicyWriter.json) ?? PolicyWriter.empty)
     }
-    if let changelog {
-      let text = ChangelogReport.text(changelog)
-      if output == nil { Terminal.error(text) } else { Terminal.write(text) }
-      if let history, let diff {
-        let line = ChangelogReport.historyLine(changelog, diff: diff, trails: trails.paths)
-        do {
-          let table = try ChangelogReport.append(line, to: history)
-          if output == nil { Terminal.error(table) } else { Terminal.write(table) }
-        } catch {
-          Terminal.diagnose(history, "error", "cannot write the history (\(error.localizedDescription))")
-          throw ExitStatus.cannotRun
-        }
-      }
-    }
-    if analysis.isPartial { throw ExitStatus.partial }
-  }
-
-  private func write(_ documents: [PolicyDocument], to folder: String) throws {
-    let url = URL(fileURLWithPath: folder)
-    do {
-      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-      var lines: [String] = []
-      for document in documents {
-        let text = PolicyWriter.json(document)
-        try Data(text.utf8).write(to: url.appendingPathComponent(document.name))
-        lines.append(
-          "  \(document.name)  \(document.statements.count) statements, \(PolicyWriter.size(document)) of \(maxSize) characters"
-        )
-      }
-      Terminal.write(
-        "Wrote \(documents.count) polic\(documents.count == 1 ? "y" : "ies") to \(folder):\n"
-          + lines.joined(separator: "\n") + "\n")
-    } catch {
-      Terminal.diagnose(folder, "error", "cannot write the policies (\(error.localizedDescription))")
-      throw ExitStatus.cannotRun
-    }
+    if let changelog = outcome.changelog { notes(ChangelogReport.text(changelog)) }
+    if let turns = outcome.history, let history { notes(ChangelogReport.history(turns, path: history)) }
+    try finish(outcome.status)
   }
 }

@@ -65,52 +65,53 @@ struct TrailOptions: ParsableArguments {
       regions: regions, accounts: accounts)
   }
 
-  /// With --timing, prints how long the phase that ends now took.
-  func timed(_ phase: String, since start: inout Double) {
-    let now = ProgressLine.now()
-    if timing { Terminal.error("timing: \(phase) \(now - start) s\n") }
-    start = now
-  }
+  var input: TrailInput { TrailInput(paths: paths, filter: filter, workers: jobs) }
 
-  /// Reads the trails, printing progress on a terminal and problems on standard error.
-  func analyze(mapper: PermissionMapper) throws -> TrailAnalysis {
-    let analyzer = TrailAnalyzer(filter: filter, mapper: mapper, workers: jobs)
+  /// Shows progress on a terminal, phase times with --timing, and, once the
+  /// trails are read, peak memory with --memory and the files that failed.
+  func observer() -> RunObserver {
     let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
-    var report: (@Sendable (AnalysisProgress) -> Void)? = nil
-    if let progress { report = { progress.update($0) } }
-    let started = ProgressLine.now()
-    let analysis = analyzer.analyze(paths: paths, progress: report) { phase in
-      if timing { Terminal.error("timing: \(phase) at \(ProgressLine.now() - started) s\n") }
+    let memory = self.memory
+    var observer = RunObserver()
+    if let progress {
+      observer.progress = { @Sendable (p: AnalysisProgress) in progress.update(p) }
     }
-    if timing { Terminal.error("timing: analysis \(ProgressLine.now() - started) s\n") }
-    progress?.finish()
-    if memory { Terminal.error("memory: peak \(peakMemoryMegabytes()) MB\n") }
-    for failure in analysis.files.failed { Terminal.diagnose(failure.path, "error", failure.message) }
-    for warning in analysis.files.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
-    if analysis.files.read == 0 && analysis.events.total == 0 {
-      if analysis.files.failed.isEmpty {
-        Terminal.diagnose("tighten", "error", "no trail files found in \(paths.joined(separator: ", "))")
-      } else {
-        Terminal.diagnose("tighten", "error", "no readable input")
+    if timing {
+      observer.phase = { @Sendable (phase: String, seconds: Double) in
+        Terminal.error("timing: \(phase) \(seconds) s\n")
       }
-      throw ExitStatus.cannotRun
     }
-    return analysis
+    observer.analysed = { @Sendable (analysis: TrailAnalysis) in
+        progress?.finish()
+        if memory { Terminal.error("memory: peak \(peakMemoryMegabytes()) MB\n") }
+        for failure in analysis.files.failed { Terminal.diagnose(failure.path, "error", failure.message) }
+        for warning in analysis.files.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
+    }
+    return observer
+  }
+}
+
+/// Runs a library command: a run that cannot be done prints its reason and exits with 2.
+func perform<T>(_ body: () throws(RunError) -> T) throws -> T {
+  do {
+    return try body()
+  } catch {
+    Terminal.diagnose(error.path, "error", error.message)
+    throw ExitStatus.cannotRun
+  }
+}
+
+/// The exit status of a run that was done.
+func finish(_ status: RunStatus) throws {
+  switch status {
+  case .clean: return
+  case .findings: throw ExitStatus.findings
+  case .partial: throw ExitStatus.partial
   }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case text, json, markdown
-}
-
-/// Reads the `--policy` files; a file that cannot be used stops the run with exit 2, naming the place.
-func loadPolicies(_ loader: PolicyLoader, _ files: [String]) throws -> PolicySet {
-  do {
-    return try loader.load(files)
-  } catch {
-    Terminal.diagnose(error.path, "error", error.message)
-    throw ExitStatus.cannotRun
-  }
 }
 
 /// This program's peak resident memory. `VmHWM` belongs to the address space

@@ -20,13 +20,15 @@ struct Scan: ParsableCommand {
   }
 
   func run() throws {
-    let analysis = try trails.analyze(mapper: PermissionMapper())
+    let (analysis, status) = try perform { () throws(RunError) in
+      try ScanCommand(input: trails.input).run(observer: trails.observer())
+    }
     switch format {
     case .json:
       ScanReport.json(analysis, to: Terminal.standardOutput())
       if trails.timing { Terminal.error("timing: output done\n") }
     default: Terminal.write(ScanReport.text(analysis))
     }
-    if analysis.isPartial { throw ExitStatus.partial }
+    try finish(status)
   }
 }

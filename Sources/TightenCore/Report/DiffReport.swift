@@ -1,39 +1,3 @@
-/// Findings that are new or resolved since a previous `diff --format json`.
-public struct BaselineComparison: Sendable {
-  public var newMissing: [DiffResult.Missing]
-  public var resolvedMissing: [(action: String, resource: String)]
-  public var newUnused: [DiffResult.Unused]
-  public var resolvedUnused: [(policy: String, statement: String, action: String)]
-
-  /// Reads the previous result and compares.
-  public static func compare(_ result: DiffResult, baselineText: String, path: String) throws(PolicyError)
-    -> BaselineComparison
-  {
-    let previous = try PolicyValue.parseJSON(baselineText, path: path)
-    guard case .array(let missing)? = previous["missing"], case .array(let unused)? = previous["unused"] else {
-      throw PolicyError(path: path, place: "", reason: "not the JSON of tighten diff (no missing and unused arrays)")
-    }
-    let oldMissing = Set(missing.map { "\($0["action"]?.string ?? "")\t\($0["resource"]?.string ?? "")" })
-    let oldUnused = Set(
-      unused.map {
-        "\($0["policy"]?.string ?? "")\t\($0["statement"]?.string ?? "")\t\($0["action"]?.string ?? "")"
-      })
-    let nowMissing = Set(result.missing.map { "\($0.action)\t\($0.resource)" })
-    let nowUnused = Set(result.unused.map { "\($0.policy)\t\($0.statement)\t\($0.action)" })
-    return BaselineComparison(
-      newMissing: result.missing.filter { !oldMissing.contains("\($0.action)\t\($0.resource)") },
-      resolvedMissing: oldMissing.subtracting(nowMissing).sorted().map {
-        let p = $0.split(separator: "\t", omittingEmptySubsequences: false)
-        return (String(p[0]), String(p[1]))
-      },
-      newUnused: result.unused.filter { !oldUnused.contains("\($0.policy)\t\($0.statement)\t\($0.action)") },
-      resolvedUnused: oldUnused.subtracting(nowUnused).sorted().map {
-        let p = $0.split(separator: "\t", omittingEmptySubsequences: false)
-        return (String(p[0]), String(p[1]), String(p[2]))
-      })
-  }
-}
-
 /// The `diff` command's output.
 public enum DiffReport {
   // MARK: JSON

@@ -1,0 +1,73 @@
+/// `tighten diff`: what the trails show against what the declared policies grant.
+public struct DiffCommand: Sendable {
+  /// Which findings make the run fail (exit status 1).
+  public enum FailOn: String, Sendable, CaseIterable {
+    case missing, unused, any, never
+  }
+
+  public var input: TrailInput
+  public var policyFiles: [String]
+  public var failOn: FailOn
+  /// A previous `tighten diff --format json` result: only findings new since then count.
+  public var baselinePath: String?
+
+  public init(input: TrailInput, policyFiles: [String], failOn: FailOn = .missing, baselinePath: String? = nil) {
+    self.input = input
+    self.policyFiles = policyFiles
+    self.failOn = failOn
+    self.baselinePath = baselinePath
+  }
+
+  public struct Outcome: Sendable {
+    public var result: DiffResult
+    public var baseline: BaselineComparison?
+    public var status: RunStatus
+  }
+
+  /// Reads the policies (a bad file stops the run before any trail is read),
+  /// the baseline and the trails, binds the policies and compares.
+  public func run(observer: RunObserver = .init()) throws(RunError) -> Outcome {
+    let declared: DeclaredPolicies
+    do { declared = try DeclaredPolicies.load(policyFiles, principals: input.filter.principals) } catch {
+      throw .policy(error)
+    }
+    var baselineText: String? = nil
+    if let baselinePath {
+      do { baselineText = try BaselineComparison.load(baselinePath) } catch { throw .baseline(error) }
+    }
+    let mapper = PermissionMapper()
+    let analysis = try input.analyze(mapper: mapper, observer: observer)
+    let laps = RunObserver.Laps(observer)
+    let policies: PolicySet
+    do { policies = try declared.bound(to: .of(analysis, filter: input.filter)) } catch { throw .policy(error) }
+    laps.lap("policies")
+    let result = Differ(policies: policies, mapper: mapper, workers: input.workers)
+      .diff(analysis, policyFiles: declared.names)
+    laps.lap("diff")
+    var comparison: BaselineComparison? = nil
+    if let baselineText, let baselinePath {
+      do {
+        comparison = try BaselineComparison.compare(result, baselineText: baselineText, path: baselinePath)
+      } catch {
+        throw .baseline(error)
+      }
+    }
+    return Outcome(result: result, baseline: comparison, status: status(result, comparison))
+  }
+
+  /// Partial beats findings: a run that missed files cannot vouch for anything.
+  func status(_ result: DiffResult, _ comparison: BaselineComparison?) -> RunStatus {
+    if result.analysis.isPartial { return .partial }
+    let missing = comparison.map { !$0.newMissing.isEmpty } ?? !result.missing.isEmpty
+    let unused =
+      comparison.map { $0.newUnused.contains { $0.kind == .unused } } ?? result.unused.contains { $0.kind == .unused }
+    let findings: Bool
+    switch failOn {
+    case .missing: findings = missing
+    case .unused: findings = unused
+    case .any: findings = missing || unused
+    case .never: findings = false
+    }
+    return findings ? .findings : .clean
+  }
+}

@@ -1,0 +1,86 @@
+/// `tighten generate`: the next policy, from the trails alone or by refining the declared policies.
+public struct GenerateCommand: Sendable {
+  public var input: TrailInput
+  public var options: GeneratorOptions
+  /// Declared policies to refine; none: a policy from the trails alone.
+  public var policyFiles: [String]
+  /// With `policyFiles`: a history file to append this turn to.
+  public var historyPath: String?
+  /// Where to write the documents; nil: the caller prints the one document (more is an error).
+  public var outputFolder: String?
+
+  public init(
+    input: TrailInput, options: GeneratorOptions = .init(), policyFiles: [String] = [], historyPath: String? = nil,
+    outputFolder: String? = nil
+  ) {
+    self.input = input
+    self.options = options
+    self.policyFiles = policyFiles
+    self.historyPath = historyPath
+    self.outputFolder = outputFolder
+  }
+
+  public struct Outcome: Sendable {
+    /// The documents, each under the size limit; at most 10.
+    public var documents: [PolicyDocument]
+    /// What a refinement changed (nil from the trails alone).
+    public var changelog: Changelog?
+    /// Every turn of the history, this one included, when `historyPath` was given.
+    public var history: [PolicyValue]?
+    public var policyWarnings: [PolicyWarning]
+    public var status: RunStatus
+  }
+
+  public func run(observer: RunObserver = .init()) throws(RunError) -> Outcome {
+    var declared: DeclaredPolicies? = nil
+    if !policyFiles.isEmpty {
+      do { declared = try DeclaredPolicies.load(policyFiles, principals: input.filter.principals) } catch {
+        throw .policy(error)
+      }
+    }
+    let mapper = PermissionMapper()
+    let analysis = try input.analyze(mapper: mapper, observer: observer)
+    let generator = Generator(options: options)
+    var outcome = Outcome(
+      documents: [], changelog: nil, history: nil, policyWarnings: [], status: analysis.isPartial ? .partial : .clean)
+    do {
+      guard let declared else {
+        outcome.documents = try generator.documents(generator.statements(from: analysis), name: "policy")
+        try deliver(outcome.documents)
+        return outcome
+      }
+      let policies: PolicySet
+      do { policies = try declared.bound(to: .of(analysis, filter: input.filter)) } catch { throw RunError.policy(error) }
+      outcome.policyWarnings = policies.warnings
+      let diff = Differ(policies: policies, mapper: mapper, workers: input.workers)
+        .diff(analysis, policyFiles: declared.names)
+      let refined = generator.refine(analysis, policies: policies, diff: diff)
+      for document in refined.documents {
+        outcome.documents += try generator.documents(document.statements, name: document.name)
+      }
+      if outcome.documents.count > 10 { throw GeneratorError.tooManyDocuments(outcome.documents.count) }
+      outcome.changelog = refined.changelog
+      try deliver(outcome.documents)
+      if let historyPath {
+        let turn = History.turn(refined.changelog, diff: diff, trails: input.paths)
+        do { outcome.history = try History.append(turn, to: historyPath) } catch { throw RunError.history(error) }
+      }
+    } catch let error as GeneratorError {
+      throw .generator(error)
+    } catch let error as RunError {
+      throw error
+    } catch {
+      preconditionFailure("unexpected error \(error)")
+    }
+    return outcome
+  }
+
+  /// Writes the documents to the output folder, or checks that one document will do for standard output.
+  private func deliver(_ documents: [PolicyDocument]) throws(RunError) {
+    guard let outputFolder else {
+      if documents.count > 1 { throw .needsOutputFolder(documents: documents.count, maxSize: options.maxSize) }
+      return
+    }
+    try PolicyOutput.write(documents, to: outputFolder)
+  }
+}

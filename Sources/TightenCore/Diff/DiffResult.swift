@@ -1,0 +1,35 @@
+/// What the trails show against what the declared policies grant.
+public struct DiffResult: Sendable {
+  public struct Missing: Sendable, Equatable {
+    public var action: String
+    public var resource: String
+    /// Calls the policies would not allow.
+    public var count: Int
+    /// Of those, calls AWS refused.
+    public var denied: Int
+    public var reason: MissingReason
+  }
+
+  public struct Unused: Sendable, Equatable {
+    public enum Kind: String, Sendable { case unused, unobservable }
+    public var policy: String
+    public var statement: String
+    /// The entry as written (`NotAction: …` for a NotAction statement).
+    public var action: String
+    public var kind: Kind
+  }
+
+  public struct Overbroad: Sendable, Equatable {
+    public var policy: String
+    public var statement: String
+    public var action: String
+    public var usedActions: [String]
+  }
+
+  public var analysis: TrailAnalysis
+  public var policies: [String]
+  public var missing: [Missing]
+  public var unused: [Unused]
+  public var overbroad: [Overbroad]
+  public var warnings: [PolicyWarning]
+}
