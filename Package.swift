@@ -6,7 +6,8 @@ let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 // The scanner's hot path works on buffers owned by classes; Swift's run-time
 // exclusivity checks on them cost more than the scanning itself. The code is
 // single-threaded per worker and checked statically; tests run with checks on.
-let hotPath: [SwiftSetting] = strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+let hotPath: [SwiftSetting] =
+  strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
   name: "tighten",

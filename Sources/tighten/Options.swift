@@ -82,10 +82,10 @@ struct TrailOptions: ParsableArguments {
       }
     }
     observer.analysed = { @Sendable (analysis: TrailAnalysis) in
-        progress?.finish()
-        if memory { Terminal.error("memory: peak \(peakMemoryMegabytes()) MB\n") }
-        for failure in analysis.files.failed { Terminal.diagnose(failure.path, "error", failure.message) }
-        for warning in analysis.files.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
+      progress?.finish()
+      if memory { Terminal.error("memory: peak \(peakMemoryMegabytes()) MB\n") }
+      for failure in analysis.files.failed { Terminal.diagnose(failure.path, "error", failure.message) }
+      for warning in analysis.files.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
     }
     return observer
   }

@@ -50,7 +50,9 @@ public struct GenerateCommand: Sendable {
         return outcome
       }
       let policies: PolicySet
-      do { policies = try declared.bound(to: .of(analysis, filter: input.filter)) } catch { throw RunError.policy(error) }
+      do { policies = try declared.bound(to: .of(analysis, filter: input.filter)) } catch {
+        throw RunError.policy(error)
+      }
       outcome.policyWarnings = policies.warnings
       let diff = Differ(policies: policies, mapper: mapper, workers: input.workers)
         .diff(analysis, policyFiles: declared.names)

@@ -30,7 +30,8 @@ struct DiffCommandTests {
 
   @Test("policies are named by their file's base name")
   func names() throws {
-    #expect(try Self.run(.never, [Self.declared, Self.broad]).result.policies == ["deploy-declared.json", "broad.json"])
+    #expect(
+      try Self.run(.never, [Self.declared, Self.broad]).result.policies == ["deploy-declared.json", "broad.json"])
   }
 
   @Test("a bad policy stops the run before the trails are read, naming the file")

@@ -19,7 +19,9 @@ struct DeclaredPoliciesTests {
     #expect(unbound.warnings.count == 3)
     #expect(unbound.warnings.allSatisfy { $0.message.contains("read as *") })
     let bound = try declared.bound(to: PolicyBinding(account: "111122223333", region: "us-east-1"))
-    #expect(bound.documents.first?.statements.first?.resources == ["arn:aws:dynamodb:us-east-1:111122223333:table/shop-dev-*"])
+    #expect(
+      bound.documents.first?.statements.first?.resources == ["arn:aws:dynamodb:us-east-1:111122223333:table/shop-dev-*"]
+    )
     #expect(bound.warnings.isEmpty)
     // Binding gives what loading with the binding gives.
     let loaded = try PolicyLoader(account: "111122223333", region: "us-east-1").load([Self.template, Self.document])
