@@ -57,10 +57,7 @@ public struct GenerateCommand: Sendable {
       let diff = Differ(policies: policies, mapper: mapper, workers: input.workers)
         .diff(analysis, policyFiles: declared.names)
       let refined = generator.refine(analysis, policies: policies, diff: diff)
-      for document in refined.documents {
-        outcome.documents += try generator.documents(document.statements, name: document.name)
-      }
-      if outcome.documents.count > 10 { throw GeneratorError.tooManyDocuments(outcome.documents.count) }
+      outcome.documents = try generator.documents(refined.documents)
       outcome.changelog = refined.changelog
       try deliver(outcome.documents)
       if let historyPath {

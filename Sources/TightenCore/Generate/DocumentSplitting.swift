@@ -1,8 +1,22 @@
 /// Splitting statements into documents under the size limit.
 extension Generator {
+  /// A role holds at most 10 managed policies (IAM quotas: "Managed policies attached to an IAM role").
+  public static let documentLimit = 10
+
   /// Splits statements into documents of at most `maxSize` characters (white
   /// space not counted), along service boundaries, in as few documents as it can.
   public func documents(_ statements: [PolicyStatement], name: String) throws(GeneratorError) -> [PolicyDocument] {
+    try documents([PolicyDocument(name: name, path: name, statements: statements)])
+  }
+
+  /// Each document split as above; all of them together must fit a role.
+  public func documents(_ drafts: [PolicyDocument]) throws(GeneratorError) -> [PolicyDocument] {
+    let documents = drafts.flatMap { pieces($0.statements, name: $0.name) }
+    if documents.count > Self.documentLimit { throw .tooManyDocuments(documents.count) }
+    return documents
+  }
+
+  private func pieces(_ statements: [PolicyStatement], name: String) -> [PolicyDocument] {
     var byService: [(String, [PolicyStatement])] = []
     for statement in statements {
       let service = String((statement.actions?.first ?? "").prefix { $0 != ":" })
@@ -35,7 +49,6 @@ extension Generator {
       }
     }
     if !current.isEmpty { documents.append(current) }
-    if documents.count > 10 { throw .tooManyDocuments(documents.count) }
     let base = name.hasSuffix(".json") ? String(name.dropLast(5)) : name
     return documents.enumerated().map { i, list in
       let docName = documents.count == 1 ? "\(base).json" : "\(base)-\(i + 1).json"
