@@ -167,13 +167,3 @@ extension Substring {
     return nil
   }
 }
-
-/// The partition a region belongs to.
-public func partition(forRegion region: String) -> String {
-  if region.hasPrefix("cn-") { return "aws-cn" }
-  if region.hasPrefix("us-gov-") { return "aws-us-gov" }
-  if region.hasPrefix("us-isob-") { return "aws-iso-b" }
-  if region.hasPrefix("us-iso-") { return "aws-iso" }
-  if region.hasPrefix("eu-isoe-") { return "aws-iso-e" }
-  return "aws"
-}

@@ -25689,6 +25689,12 @@ Q	rds
 Q	kms
 U	logs	log-group	:*	TagResource UntagResource ListTagsForResource
 H	Alias	alias/
+F	QueueName	queue-url		
+H	ParameterNameWithoutLeadingSlash	/
+F	*WithPath	path	path	
+F	SecretId	append	-??????	
+F	KeyId	reject	/ :	
+F	*Id	reject	/	SecretId
 O	iam.amazonaws.com	CreateServiceLinkedRole	arn:{partition}:iam::{account}:role/aws-service-role/{aWSServiceName}/*
 O	route53.amazonaws.com	ChangeResourceRecordSets	arn:{partition}:route53:::hostedzone/{hostedZoneId}
 O	route53.amazonaws.com	GetHostedZone	arn:{partition}:route53:::hostedzone/{id}

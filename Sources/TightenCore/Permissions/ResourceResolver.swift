@@ -1,0 +1,222 @@
+/// Finds the resources an action is authorised against in one call: the ARNs
+/// the request or the record names, or ARNs built from the action's resource
+/// type templates and the request's values, as specific as the evidence allows.
+struct ResourceResolver: Sendable {
+  let catalog: Catalog
+  /// The request parameters that may hold an ARN of any type (the catalogue's `K *` line).
+  let arnPaths: [JSONLookup.Path]
+
+  init(catalog: Catalog) {
+    self.catalog = catalog
+    self.arnPaths = (catalog.parameterPaths["*"] ?? []).map(JSONLookup.Path.init)
+  }
+
+  /// The ARNs an action is authorised against for this request: `*` when the
+  /// action has no resource type or nothing about it is known.
+  func resources(_ planned: CallPlan.PlannedAction, _ r: ResourceRequest) -> [String] {
+    if planned.candidates.isEmpty { return ["*"] }
+    if planned.hint == "copy-source", let source = r.values(ResourceRequest.copySource).first {
+      return [ServiceRequests.copySourceARN(source, partition: r.partition)]
+    }
+    if planned.hint == "partiql" { return ServiceRequests.partiQLTables(for: planned.action.qualifiedName, r) }
+    if planned.required > 1, let named = severalRequired(planned, r) { return named }
+    // The record's own resources are what AWS says the call touched; a copy's
+    // record names both objects, so calls with a hinted source build from the request.
+    let recordFirst = planned.hint == nil && !r.recordArns.isEmpty && !r.several
+    if recordFirst, let fromRecord = recordResources(planned, r) { return fromRecord }
+    for candidate in planned.candidates {
+      // A template without variables fits anything: only the last resort.
+      if let full = build(candidate, r, allowPartial: false, planned: planned, fixedToo: planned.candidates.count == 1)
+      {
+        return full
+      }
+    }
+    if !recordFirst, let fromRecord = recordResources(planned, r) { return fromRecord }
+    for (i, candidate) in planned.candidates.enumerated() {
+      if let partial = build(candidate, r, allowPartial: true, planned: planned, required: i < planned.required) {
+        return partial
+      }
+    }
+    return ["*"]
+  }
+
+  /// Several required types are either alternatives (dynamodb:TagResource on
+  /// a table or a stream, named by its ARN) or all authorised (ec2:RunInstances:
+  /// the image, subnet, instance…): an ARN the request or record names picks the
+  /// alternative; else one row for each type. Nil when none is known.
+  private func severalRequired(_ planned: CallPlan.PlannedAction, _ r: ResourceRequest) -> [String]? {
+    let requiredTypes = planned.candidates.prefix(planned.required)
+    var named: [String] = []
+    for path in arnPaths {
+      for value in r.values(path) where value.hasPrefix("arn:") {
+        if requiredTypes.contains(where: { $0.templates.contains { $0.template.matches(value) } }) {
+          named.append(value)
+        }
+      }
+    }
+    if named.isEmpty, let fromRecord = recordResources(planned, r) { named = fromRecord }
+    if named.isEmpty && catalog.allRequired.contains(planned.service) {
+      named = requiredTypes.compactMap { build($0, r, allowPartial: true, planned: planned, required: true) }
+        .flatMap { $0 }
+    }
+    return named.isEmpty ? nil : Array(Set(named)).sorted()
+  }
+
+  /// A data pattern with `{partition}`, `{region}`, `{account}` and `{parameter}` filled; nil when a part is unknown.
+  func fill(_ pattern: String, _ r: ResourceRequest) -> String? {
+    var out = ""
+    var rest = Substring(pattern)
+    while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+      out += rest[..<open]
+      let name = String(rest[rest.index(after: open)..<close])
+      switch name {
+      case "partition": out += r.partition
+      case "region": out += r.region
+      case "account": out += r.account
+      default:
+        guard let value = r.values(JSONLookup.Path(name)).first, !value.isEmpty else { return nil }
+        out += value
+      }
+      rest = rest[rest.index(after: close)...]
+    }
+    return out + rest
+  }
+
+  /// ARNs in the form the service evaluates (`log-group:NAME` → `log-group:NAME:*`).
+  func withSuffix(_ arns: [String], _ planned: CallPlan.PlannedAction) -> [String] {
+    guard let rules = catalog.arnSuffixes[planned.service] else { return arns }
+    let action = planned.action.qualifiedName.name
+    return arns.map { arn in
+      for rule in rules where !rule.except.contains(action) && !arn.hasSuffix(rule.suffix) {
+        if planned.candidates.contains(where: {
+          $0.type.name == rule.type && $0.templates.contains { $0.template.matches(arn) }
+        }) {
+          return arn + rule.suffix
+        }
+      }
+      return arn
+    }
+  }
+
+  /// For a call with one action and no hint: the record's resources of the
+  /// action's types, as bytes, when there are any (the common case of data
+  /// events, which name their object, table or function).
+  func recordResourceFast(_ plan: CallPlan, _ e: borrowing EventView, into out: inout [UnsafeBufferPointer<UInt8>])
+    -> Bool
+  {
+    guard case .actions(let actions) = plan.kind, actions.count == 1, plan.passRoles.isEmpty,
+      plan.resourcePattern == nil
+    else { return false }
+    let planned = actions[0]
+    if catalog.arnSuffixes[planned.service] != nil { return false }
+    guard planned.hint == nil, planned.required <= 1, !planned.candidates.isEmpty else { return false }
+    for ref in e.resources {
+      let arn = e.bytes(ref.arn)
+      guard arn.count > 0 else { continue }
+      if planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }),
+        !out.contains(where: { compareBytes($0, arn) == 0 })
+      {
+        out.append(arn)
+      }
+    }
+    return !out.isEmpty
+  }
+
+  /// The record's resources of the action's types, sorted; nil when it names none.
+  private func recordResources(_ planned: CallPlan.PlannedAction, _ r: ResourceRequest) -> [String]? {
+    var found: [String] = []
+    for arn in r.recordArns
+    where planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }) {
+      let text = String(decoding: arn, as: UTF8.self)
+      if !found.contains(text) { found.append(text) }
+    }
+    return found.isEmpty ? nil : found.sorted()
+  }
+
+  /// Builds the type's ARN from the request: all of it, or with `*` for what
+  /// is not known when `allowPartial` (and at least one value is known).
+  private func build(
+    _ candidate: ResolverPlan.Candidate, _ r: ResourceRequest, allowPartial: Bool, planned: CallPlan.PlannedAction,
+    fixedToo: Bool = false, required: Bool = false
+  ) -> [String]? {
+    for plan in candidate.templates {
+      let template = plan.template
+      if plan.variables.isEmpty && !fixedToo && !allowPartial { continue }
+      var values: [String: String] = [:]
+      var many: (name: String, values: [String])? = nil
+      var missing = false
+      var region = r.region
+      var account = r.account
+      for variable in plan.variables {
+        switch lookup(variable, template, r, &region, &account, type: candidate.type.name, service: planned.service) {
+        case .arn(let arns):
+          return arns
+        case .values(let vs) where !vs.isEmpty:
+          values[variable.name] = vs[0]
+          if vs.count > 1 && many == nil { many = (variable.name, vs) }
+        default:
+          missing = true
+        }
+      }
+      // A partial ARN says something only when a value is known, or, for a type
+      // the call requires (`vpc/*` for a VPC being created), its account or region.
+      let placed =
+        !values.isEmpty
+        || (required
+          && ((template.text.contains("${Account}") && !account.isEmpty)
+            || (template.text.contains("${Region}") && !region.isEmpty)))
+      if missing && (!allowPartial || !placed) { continue }
+      let p = partition(forRegion: region)
+      if let many {
+        return many.values.map { v in
+          var vs = values
+          vs[many.name] = v
+          return template.build(partition: p, region: region, account: account, values: vs)
+        }
+      }
+      return [template.build(partition: p, region: region, account: account, values: values)]
+    }
+    return nil
+  }
+
+  private enum Found {
+    case arn([String])
+    case values([String])
+    case none
+  }
+
+  /// A variable's values in the request: ARNs of the template's type, or plain
+  /// values after the service's rules (`VariableRules`) and, for a service with
+  /// a preferred type, only those of this type.
+  private func lookup(
+    _ plan: ResolverPlan.VariablePlan, _ template: ArnTemplate, _ r: ResourceRequest, _ region: inout String,
+    _ account: inout String, type: String, service: String
+  ) -> Found {
+    let preferred = catalog.preferredTypes[service]
+    let prefixed = catalog.identifierPrefixes[service] ?? []
+    for path in plan.paths {
+      let found = r.values(path)
+      if found.isEmpty { continue }
+      var plain: [String] = []
+      var arns: [String] = []
+      for raw in found {
+        if raw.hasPrefix("arn:") {
+          if template.matches(raw) { arns.append(raw) }
+          continue
+        }
+        guard let value = VariableRules.apply(plan.steps, to: raw, in: r, region: &region, account: &account)
+        else { continue }
+        if let preferred {
+          // A bare identifier is of the preferred type, or of the type its prefix names.
+          let owner = prefixed.first { rule in rule.prefixes.contains { value.hasPrefix($0) } }?.type ?? preferred
+          if owner != type.lowercased() { continue }
+        }
+        if value.isEmpty { continue }
+        plain.append(value)
+      }
+      if !arns.isEmpty { return .arn(arns) }
+      if !plain.isEmpty { return .values(plain) }
+    }
+    return .none
+  }
+}
