@@ -111,7 +111,7 @@ public struct Differ: Sendable {
 
   /// Whether every catalogue action an entry covers is a data-event action.
   private func isDataOnly(_ entry: String, _ data: Set<String>) -> Bool {
-    let prefix = String(entry.prefix { $0 != ":" })
+    let prefix = ActionName.service(of: entry)
     guard !prefix.contains("*"), mapper.catalog.hasService(prefix.lowercased()) else { return false }
     let covered = mapper.catalog.actions(of: prefix).filter { Glob.matches(entry, $0.name, ignoringCase: true) }
     return !covered.isEmpty && covered.allSatisfy { data.contains($0.name.lowercased()) }
@@ -119,13 +119,13 @@ public struct Differ: Sendable {
 
   /// Whether the trail holds data events of the entry's service (so a data grant's use would show).
   private func tracesData(_ entry: String, _ analysis: TrailAnalysis) -> Bool {
-    let prefix = entry.prefix { $0 != ":" }.lowercased()
+    let prefix = ActionName.service(of: entry).lowercased()
     return analysis.dataEventSources.contains { mapper.catalog.prefix(forEventSource: $0) == prefix }
   }
 
   /// How many catalogue actions a wildcard entry covers.
   private func matchingActionCount(_ entry: String) -> Int {
-    let prefix = String(entry.prefix { $0 != ":" }).lowercased()
+    let prefix = ActionName.service(of: entry).lowercased()
     if prefix.contains("*") || prefix.contains("?") || entry == "*" { return Int.max }
     return mapper.catalog.actions(of: prefix).filter { Glob.matches(entry, $0.name, ignoringCase: true) }.count
   }

@@ -19,7 +19,7 @@ extension Generator {
   private func pieces(_ statements: [PolicyStatement], name: String) -> [PolicyDocument] {
     var byService: [(String, [PolicyStatement])] = []
     for statement in statements {
-      let service = String((statement.actions?.first ?? "").prefix { $0 != ":" })
+      let service = ActionName.service(of: statement.actions?.first ?? "")
       if let last = byService.last, last.0 == service {
         byService[byService.count - 1].1.append(statement)
       } else {

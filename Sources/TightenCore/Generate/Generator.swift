@@ -34,7 +34,7 @@ public struct Generator: Sendable {
     for (action, resources) in byAction {
       let mapped = Set(resources.map { patterns[$0] ?? $0 })
       let reduced = Self.withoutCovered(mapped)
-      groups[String(action.prefix { $0 != ":" }), default: [:]][reduced, default: []].append(action)
+      groups[ActionName.service(of: action), default: [:]][reduced, default: []].append(action)
     }
     var statements: [PolicyStatement] = []
     var usedSids = Set<String>()
@@ -72,10 +72,9 @@ public struct Generator: Sendable {
 
   private func generalizeAccount(_ arn: String) -> String {
     guard options.anyAccount || options.anyRegion, arn.hasPrefix("arn:") else { return arn }
-    var parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
-    guard parts.count == 6 else { return arn }
-    if options.anyRegion && !parts[3].isEmpty { parts[3] = "*" }
-    if options.anyAccount && !parts[4].isEmpty && parts[4] != "aws" { parts[4] = "*" }
-    return parts.joined(separator: ":")
+    guard var parsed = ARN(arn) else { return arn }
+    if options.anyRegion && !parsed.region.isEmpty { parsed.region = "*" }
+    if options.anyAccount && !parsed.account.isEmpty && parsed.account != "aws" { parsed.account = "*" }
+    return parsed.description
   }
 }

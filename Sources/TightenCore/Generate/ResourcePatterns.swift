@@ -4,8 +4,7 @@ extension Generator {
   /// Where an ARN's own name starts: the catalogue template of its type tells
   /// (`arn:aws:s3:::bucket/` + `dir/key`, `…:table/` + `Orders`).
   func split(_ arn: String) -> (prefix: String, name: String, type: String)? {
-    let service = arn.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
-    guard service.count >= 3, let types = catalog.service(String(service[2]))?.resourceTypes.values else { return nil }
+    guard let types = ARN(arn).flatMap({ catalog.service($0.service) })?.resourceTypes.values else { return nil }
     var best: (offset: Int, type: String)? = nil
     for type in types.sorted(by: { $0.name < $1.name }) {
       for template in type.templates {

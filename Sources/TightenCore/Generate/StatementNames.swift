@@ -30,7 +30,7 @@ extension Generator {
       let name = action.split(separator: ":").last.map(String.init) ?? ""
       let verb = ["Describe", "List", "Get"].first { name.hasPrefix($0) }
       if let verb {
-        byVerb[String(action.prefix { $0 != ":" }) + ":" + verb, default: []].append(action)
+        byVerb[ActionName.service(of: action) + ":" + verb, default: []].append(action)
       } else {
         out.append(action)
       }

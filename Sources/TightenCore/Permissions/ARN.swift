@@ -44,8 +44,3 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
     return "aws"
   }
 }
-
-/// The partition a region belongs to; forwards to `ARN.partition(forRegion:)`.
-public func partition(forRegion region: String) -> String {
-  ARN.partition(forRegion: region)
-}

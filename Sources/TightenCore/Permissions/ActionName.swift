@@ -25,6 +25,13 @@ public struct ActionName: Sendable, Hashable, CustomStringConvertible {
   /// `service:name`, as policies write it.
   public var description: String { "\(service):\(name)" }
 
+  /// The service prefix of an action as a policy or a trail writes it: the
+  /// text before the first colon (`s3` of `s3:Get*`), the whole text when it
+  /// has none (`*`).
+  public static func service(of action: some StringProtocol) -> String {
+    String(action.prefix { $0 != ":" })
+  }
+
   /// `iam:PassRole`, the permission handing a role to a service needs.
   public static let passRole = ActionName(service: "iam", name: "PassRole")
 }

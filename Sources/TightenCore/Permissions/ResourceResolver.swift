@@ -64,22 +64,16 @@ struct ResourceResolver: Sendable {
 
   /// A data pattern with `{partition}`, `{region}`, `{account}` and `{parameter}` filled; nil when a part is unknown.
   func fill(_ pattern: String, _ r: ResourceRequest) -> String? {
-    var out = ""
-    var rest = Substring(pattern)
-    while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-      out += rest[..<open]
-      let name = String(rest[rest.index(after: open)..<close])
+    Placeholders.replace(in: pattern, opening: "{") { name in
       switch name {
-      case "partition": out += r.partition
-      case "region": out += r.region
-      case "account": out += r.account
+      case "partition": return r.partition
+      case "region": return r.region
+      case "account": return r.account
       default:
         guard let value = r.values(JSONLookup.Path(name)).first, !value.isEmpty else { return nil }
-        out += value
+        return value
       }
-      rest = rest[rest.index(after: close)...]
     }
-    return out + rest
   }
 
   /// ARNs in the form the service evaluates (`log-group:NAME` → `log-group:NAME:*`).
@@ -166,7 +160,7 @@ struct ResourceResolver: Sendable {
           && ((template.text.contains("${Account}") && !account.isEmpty)
             || (template.text.contains("${Region}") && !region.isEmpty)))
       if missing && (!allowPartial || !placed) { continue }
-      let p = partition(forRegion: region)
+      let p = ARN.partition(forRegion: region)
       if let many {
         return many.values.map { v in
           var vs = values

@@ -76,21 +76,13 @@ enum ServiceRequests {
   static func apiGatewayPermission(_ routes: [Catalog.ApiGatewayRoute], _ r: ResourceRequest) -> MappedPermission {
     var best: (route: Catalog.ApiGatewayRoute, path: String, missing: Int)? = nil
     for route in routes {
-      var path = ""
       var missing = 0
-      var rest = Substring(route.path)
-      while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-        path += rest[..<open]
-        let name = String(rest[rest.index(after: open)..<close])
-        if let value = r.values(JSONLookup.Path(name)).first, !value.isEmpty {
-          path += value
-        } else {
-          path += "*"
+      let path =
+        Placeholders.replace(in: route.path, opening: "{") { name in
+          if let value = r.values(JSONLookup.Path(name)).first, !value.isEmpty { return value }
           missing += 1
-        }
-        rest = rest[rest.index(after: close)...]
-      }
-      path += rest
+          return "*"
+        } ?? route.path
       if best == nil || missing < best!.missing { best = (route, path, missing) }
     }
     guard let best else { return MappedPermission(action: "apigateway:GET", resource: "*") }

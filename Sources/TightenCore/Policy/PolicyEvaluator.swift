@@ -82,7 +82,7 @@ public struct PolicyEvaluator: Sendable {
         var services = Set<String>()
         var wild = false
         for action in actions {
-          let prefix = action.prefix { $0 != ":" }.lowercased()
+          let prefix = ActionName.service(of: action).lowercased()
           if prefix.contains("*") || prefix.contains("?") || action == "*" {
             wild = true
           } else {
@@ -107,7 +107,7 @@ public struct PolicyEvaluator: Sendable {
 
   /// Works out once what every call of `action` shares; pass it to `evaluate(_:plan:)`.
   public func plan(action: String) -> ActionPlan {
-    let service = action.prefix { $0 != ":" }.lowercased()
+    let service = ActionName.service(of: action).lowercased()
     var statements: [(ref: StatementRef, entries: [Int])] = []
     for ref in (byService[service] ?? []) + anyService {
       let entries = matchingActionEntries(policies.documents[ref.document].statements[ref.statement], action)

@@ -86,7 +86,7 @@ extension PolicyReader {
       warn(place, "${AWS::Region} read as * (the trail names no single region)")
       return "*"
     case "AWS::Partition":
-      return binding.region.map(partition(forRegion:)) ?? "aws"
+      return binding.region.map(ARN.partition(forRegion:)) ?? "aws"
     case "AWS::URLSuffix":
       return "amazonaws.com"
     case "AWS::StackName", "AWS::StackId", "AWS::NotificationARNs", "AWS::NoValue":

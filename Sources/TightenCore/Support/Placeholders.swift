@@ -1,12 +1,17 @@
-/// `${NAME}` placeholders, as both IAM policy variables and CloudFormation's
-/// `Fn::Sub` write them.
+/// Placeholders in text: `${NAME}`, as IAM policy variables and
+/// CloudFormation's `Fn::Sub` write them, or `{NAME}`, as the catalogue's
+/// resource patterns and API Gateway's routes write them.
+///
+///     Placeholders.replace(in: "table/${Name}") { $0 == "Name" ? "Orders" : nil }   // "table/Orders"
+///     Placeholders.replace(in: "/restapis/{id}", opening: "{") { _ in "*" }         // "/restapis/*"
 enum Placeholders {
-  /// `text` with each `${NAME}` replaced by what `replace` gives for NAME, or
-  /// nil as soon as `replace` gives nil. An unclosed `${` is kept as written.
-  static func replace(in text: String, _ replace: (String) -> String?) -> String? {
+  /// `text` with each placeholder replaced by what `replace` gives for its
+  /// name, or nil as soon as `replace` gives nil. An unclosed placeholder is
+  /// kept as written.
+  static func replace(in text: String, opening: String = "${", _ replace: (String) -> String?) -> String? {
     var out = ""
     var rest = Substring(text)
-    while let open = rest.firstRange(of: "${") {
+    while let open = rest.firstRange(of: opening) {
       out += rest[..<open.lowerBound]
       guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
         return out + rest[open.lowerBound...]

@@ -64,17 +64,18 @@ extension TrailAnalysis {
   /// For `arn:P:iam::A:TYPE/PATH/NAME` (TYPE a role, user, group or instance
   /// profile, no wildcard): the ARN without the path, and whether it had one.
   static func iamNameForm(_ arn: String) -> (pathless: String, hasPath: Bool)? {
-    let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-    guard parts.count == 6, parts[0] == "arn", parts[2] == "iam", parts[3].isEmpty, !parts[4].isEmpty else {
+    guard let parsed = ARN(arn), parsed.service == "iam", parsed.region.isEmpty, !parsed.account.isEmpty else {
       return nil
     }
-    let rest = parts[5]
+    let rest = Substring(parsed.resource)
     guard !rest.contains("*"), !rest.contains("?"), let slash = rest.firstIndex(of: "/") else { return nil }
     let type = rest[..<slash]
     guard type == "role" || type == "user" || type == "group" || type == "instance-profile" else { return nil }
     let path = rest[rest.index(after: slash)...]
     guard let name = path.split(separator: "/").last, !name.isEmpty, !path.hasSuffix("/") else { return nil }
-    let pathless = "arn:\(parts[1]):iam::\(parts[4]):\(type)/\(name)"
+    let pathless = ARN(
+      partition: parsed.partition, service: "iam", region: "", account: parsed.account, resource: "\(type)/\(name)"
+    ).description
     return (pathless, pathless != arn)
   }
 }

@@ -36,10 +36,9 @@ public struct TrailFilter: Sendable, Equatable {
       return caller.roleName == pattern || (caller.isUser && caller.userName == pattern)
     }
     if pattern == caller.arn || pattern == caller.sessionArn { return true }
-    let parts = pattern.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-    guard parts.count == 6 else { return false }
-    let account = String(parts[4])
-    let resource = parts[5]
+    guard let parsed = ARN(pattern) else { return false }
+    let account = parsed.account
+    let resource = parsed.resource
     if resource.hasPrefix("assumed-role/") {
       guard let session = caller.sessionArn else { return false }
       let pieces = resource.split(separator: "/", omittingEmptySubsequences: false)

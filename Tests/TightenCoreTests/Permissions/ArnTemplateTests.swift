@@ -36,6 +36,6 @@ struct ArnTemplateTests {
       ("eu-central-2", "aws"),
     ])
   func partitions(_ region: String, _ expected: String) {
-    #expect(partition(forRegion: region) == expected)
+    #expect(ARN.partition(forRegion: region) == expected)
   }
 }
