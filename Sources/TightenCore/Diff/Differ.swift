@@ -12,19 +12,37 @@ public struct Differ: Sendable {
     self.workers = max(1, workers ?? ProcessInfoShim.activeProcessorCount)
   }
 
+  /// What each row of usage tells against the policies, evaluated on all cores.
+  struct Evaluated {
+    /// Rows (by index) the policies would not allow, and why.
+    var missing: [(Int, MissingReason)] = []
+    /// For each Allow entry, the actions (by id) it allowed.
+    var used: [EntryRef: Set<Int32>] = [:]
+  }
+
   public func diff(_ analysis: TrailAnalysis, policyFiles: [String]) -> DiffResult {
+    let chunks = evaluate(analysis)
+    var usedActions: [EntryRef: Set<Int32>] = [:]
+    for chunk in chunks {
+      for (entry, actions) in chunk.used { usedActions[entry, default: []].formUnion(actions) }
+    }
+    let (unused, overbroad) = entries(usedActions, analysis)
+    return DiffResult(
+      analysis: analysis, policies: policyFiles, missing: missing(chunks, analysis), unused: unused,
+      overbroad: overbroad, warnings: policies.warnings)
+  }
+
+  /// Evaluates every row, in chunks of consecutive rows so that each action's plan is made once per chunk.
+  private func evaluate(_ analysis: TrailAnalysis) -> [Evaluated] {
     let evaluator = PolicyEvaluator(policies: policies, catalog: mapper.catalog)
     let rows = analysis.rows
     let chunks = max(1, min(workers * 4, rows.count / 2048 + 1))
     let results = ResultSlots(count: chunks)
     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-      let start = rows.count * chunk / chunks
-      let end = rows.count * (chunk + 1) / chunks
-      var missing: [(Int, MissingReason)] = []
-      var used: [EntryRef: Set<Int32>] = [:]  // entry → actions (ids) it allowed
+      var evaluated = Evaluated()
       var lastAction: Int32 = -1
       var plan = evaluator.plan(action: "")
-      for i in start..<end {
+      for i in (rows.count * chunk / chunks)..<(rows.count * (chunk + 1) / chunks) {
         let row = rows[i]
         if row.action != lastAction {
           lastAction = row.action
@@ -34,31 +52,37 @@ public struct Differ: Sendable {
           action: plan.action, resource: analysis.string(row.resource), context: analysis.contexts[Int(row.context)],
           firstSeen: row.stats.firstSeen, lastSeen: row.stats.lastSeen)
         let result = evaluator.evaluate(facts, plan: plan)
-        if let reason = result.missing { missing.append((i, reason)) }
-        for entry in result.used { used[entry, default: []].insert(row.action) }
+        if let reason = result.missing { evaluated.missing.append((i, reason)) }
+        for entry in result.used { evaluated.used[entry, default: []].insert(row.action) }
       }
-      results.store(chunk, (missing, used))
+      results.store(chunk, evaluated)
     }
-    // Missing, summed over contexts per (action, resource).
-    var missingRows: [DiffResult.Missing] = []
-    var usedActions: [EntryRef: Set<Int32>] = [:]
-    for (missing, used) in results.all() {
-      for (i, reason) in missing {
-        let row = rows[i]
-        let action = analysis.string(row.action)
-        let resource = analysis.string(row.resource)
-        if let last = missingRows.last, last.action == action, last.resource == resource {
-          missingRows[missingRows.count - 1].count += row.stats.count
-          missingRows[missingRows.count - 1].denied += row.stats.denied
-          missingRows[missingRows.count - 1].reason = max(last.reason, reason)
-        } else {
-          missingRows.append(
-            .init(action: action, resource: resource, count: row.stats.count, denied: row.stats.denied, reason: reason))
-        }
+    return results.all()
+  }
+
+  /// Missing rows, summed over contexts per (action, resource), in row order.
+  private func missing(_ chunks: [Evaluated], _ analysis: TrailAnalysis) -> [DiffResult.Missing] {
+    var out: [DiffResult.Missing] = []
+    for (i, reason) in chunks.flatMap(\.missing) {
+      let row = analysis.rows[i]
+      let action = analysis.string(row.action)
+      let resource = analysis.string(row.resource)
+      if let last = out.last, last.action == action, last.resource == resource {
+        out[out.count - 1].count += row.stats.count
+        out[out.count - 1].denied += row.stats.denied
+        out[out.count - 1].reason = max(last.reason, reason)
+      } else {
+        out.append(
+          .init(action: action, resource: resource, count: row.stats.count, denied: row.stats.denied, reason: reason))
       }
-      for (entry, actions) in used { usedActions[entry, default: []].formUnion(actions) }
     }
-    // Unused and overbroad entries of Allow statements.
+    return out
+  }
+
+  /// Unused and overbroad entries of Allow statements.
+  private func entries(_ usedActions: [EntryRef: Set<Int32>], _ analysis: TrailAnalysis) -> (
+    unused: [DiffResult.Unused], overbroad: [DiffResult.Overbroad]
+  ) {
     let dataActions = dataEventActions()
     var unused: [DiffResult.Unused] = []
     var overbroad: [DiffResult.Overbroad] = []
@@ -72,8 +96,7 @@ public struct Differ: Sendable {
           continue
         }
         for (e, action) in actions.enumerated() {
-          let ref = EntryRef(document: d, statement: s, entry: e)
-          guard let ids = usedActions[ref], !ids.isEmpty else {
+          guard let ids = usedActions[EntryRef(document: d, statement: s, entry: e)], !ids.isEmpty else {
             let observable = !isDataOnly(action, dataActions) || tracesData(action, analysis)
             unused.append(
               .init(
@@ -81,19 +104,16 @@ public struct Differ: Sendable {
                 kind: observable ? .unused : .unobservable))
             continue
           }
-          if action.contains("*") || action.contains("?") {
-            let names = ids.map(analysis.string).sorted()
-            if names.count < matchingActionCount(action) {
-              overbroad.append(
-                .init(policy: document.name, statement: statement.label, action: action, usedActions: names))
-            }
+          guard action.contains("*") || action.contains("?") else { continue }
+          let names = ids.map(analysis.string).sorted()
+          if names.count < matchingActionCount(action) {
+            overbroad.append(
+              .init(policy: document.name, statement: statement.label, action: action, usedActions: names))
           }
         }
       }
     }
-    return DiffResult(
-      analysis: analysis, policies: policyFiles, missing: missingRows, unused: unused, overbroad: overbroad,
-      warnings: policies.warnings)
+    return (unused, overbroad)
   }
 
   /// IAM actions that CloudTrail records only as data events.
@@ -131,10 +151,10 @@ public struct Differ: Sendable {
   }
 
   final class ResultSlots: @unchecked Sendable {
-    private var slots: [([(Int, MissingReason)], [EntryRef: Set<Int32>])?]
+    private var slots: [Evaluated?]
     private let lock = DispatchQueue(label: "tighten.diff")
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ i: Int, _ value: ([(Int, MissingReason)], [EntryRef: Set<Int32>])) { lock.sync { slots[i] = value } }
-    func all() -> [([(Int, MissingReason)], [EntryRef: Set<Int32>])] { lock.sync { slots.compactMap { $0 } } }
+    func store(_ i: Int, _ value: Evaluated) { lock.sync { slots[i] = value } }
+    func all() -> [Evaluated] { lock.sync { slots.compactMap { $0 } } }
   }
 }

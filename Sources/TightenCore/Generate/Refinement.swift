@@ -7,75 +7,89 @@ extension Generator {
     documents: [PolicyDocument], changelog: Changelog
   ) {
     var log = Changelog()
-    let unused = Dictionary(grouping: diff.unused) { "\($0.policy)\t\($0.statement)" }
-    let overbroad = Dictionary(grouping: diff.overbroad) { "\($0.policy)\t\($0.statement)" }
-    var documents: [PolicyDocument] = []
-    for document in policies.documents {
-      var kept: [PolicyStatement] = []
-      for statement in document.statements {
-        guard statement.effect == .allow else {
-          kept.append(statement)
-          continue
-        }
-        let key = "\(document.name)\t\(statement.label)"
-        let unusedHere = unused[key] ?? []
-        var s = statement
-        if let actions = statement.actions {
-          var next: [String] = []
-          for action in actions {
-            let entry = Changelog.Entry(policy: document.name, statement: statement.label, action: action)
-            if let u = unusedHere.first(where: { $0.action == action }) {
-              if u.kind == .unobservable {
-                log.keptUnobservable.append(entry)
-                next.append(action)
-              } else if options.keepUnused {
-                next.append(action)
-              } else {
-                log.removed.append(entry)
-              }
-              continue
-            }
-            if options.narrow, let o = overbroad[key]?.first(where: { $0.action == action }) {
-              log.narrowed.append((entry, o.usedActions))
-              next += o.usedActions.filter { !next.contains($0) }
-              continue
-            }
-            if !next.contains(action) { next.append(action) }
-          }
-          if next.isEmpty { continue }
-          s.actions = next
-        } else if !unusedHere.isEmpty && !options.keepUnused {
-          log.removed.append(.init(policy: document.name, statement: statement.label, action: unusedHere[0].action))
-          continue
-        }
-        kept.append(s)
-      }
-      documents.append(PolicyDocument(name: Self.outputName(document.name), path: document.path, statements: kept))
+    let findings = Findings(diff)
+    var documents = policies.documents.map { document in
+      PolicyDocument(
+        name: Self.outputName(document.name), path: document.path,
+        statements: document.statements.compactMap { refined($0, in: document.name, findings, &log) })
     }
-    // What was missing: the rows of the missing permissions, with their contexts (for PassRole).
+    log.added = diff.missing.map { Permission(action: $0.action, resource: $0.resource) }
+    addMissing(analysis, diff, to: &documents)
+    return (documents.filter { !$0.statements.isEmpty }, log)
+  }
+
+  /// The diff's unused and overbroad entries, by policy and statement.
+  struct Findings {
+    var unused: [String: [DiffResult.Unused]]
+    var overbroad: [String: [DiffResult.Overbroad]]
+
+    init(_ diff: DiffResult) {
+      unused = Dictionary(grouping: diff.unused) { "\($0.policy)\t\($0.statement)" }
+      overbroad = Dictionary(grouping: diff.overbroad) { "\($0.policy)\t\($0.statement)" }
+    }
+  }
+
+  /// A statement as the next turn keeps it; nil when nothing of it stays.
+  private func refined(_ statement: PolicyStatement, in policy: String, _ findings: Findings, _ log: inout Changelog)
+    -> PolicyStatement?
+  {
+    guard statement.effect == .allow else { return statement }
+    let key = "\(policy)\t\(statement.label)"
+    let unusedHere = findings.unused[key] ?? []
+    guard let actions = statement.actions else {
+      if !unusedHere.isEmpty && !options.keepUnused {
+        log.removed.append(.init(policy: policy, statement: statement.label, action: unusedHere[0].action))
+        return nil
+      }
+      return statement
+    }
+    var next: [String] = []
+    for action in actions {
+      let entry = Changelog.Entry(policy: policy, statement: statement.label, action: action)
+      if let u = unusedHere.first(where: { $0.action == action }) {
+        if u.kind == .unobservable {
+          log.keptUnobservable.append(entry)
+          next.append(action)
+        } else if options.keepUnused {
+          next.append(action)
+        } else {
+          log.removed.append(entry)
+        }
+      } else if options.narrow, let o = findings.overbroad[key]?.first(where: { $0.action == action }) {
+        log.narrowed.append((entry, o.usedActions))
+        next += o.usedActions.filter { !next.contains($0) }
+      } else if !next.contains(action) {
+        next.append(action)
+      }
+    }
+    if next.isEmpty { return nil }
+    var kept = statement
+    kept.actions = next
+    return kept
+  }
+
+  /// Statements for what was missing, from the rows of the missing permissions
+  /// with their contexts (for PassRole): in the first document when it fits, else in a new one.
+  private func addMissing(_ analysis: TrailAnalysis, _ diff: DiffResult, to documents: inout [PolicyDocument]) {
     let missing = Set(diff.missing.map { Permission(action: $0.action, resource: $0.resource) })
     let needed = analysis.usage.filter { missing.contains($0.permission) }.map {
       ($0.permission, $0.context.passedToService)
     }
-    log.added = diff.missing.map { Permission(action: $0.action, resource: $0.resource) }
     let added = statements(for: needed, sidPrefix: "Added")
-    if !added.isEmpty {
-      let existing = Set(documents.flatMap(\.statements).map(\.label))
-      let renamed = added.map { s -> PolicyStatement in
-        var s = s
-        while existing.contains(s.label) { s.label += "New" }
-        return s
-      }
-      if let first = documents.first,
-        PolicyWriter.size(PolicyDocument(name: "", path: "", statements: first.statements + renamed)) <= options.maxSize
-      {
-        documents[0].statements += renamed
-      } else {
-        documents.append(PolicyDocument(name: "tighten-added.json", path: "tighten-added.json", statements: renamed))
-      }
+    guard !added.isEmpty else { return }
+    let existing = Set(documents.flatMap(\.statements).map(\.label))
+    let renamed = added.map { s -> PolicyStatement in
+      var s = s
+      while existing.contains(s.label) { s.label += "New" }
+      return s
     }
-    documents = documents.filter { !$0.statements.isEmpty }
-    return (documents, log)
+    if let first = documents.first,
+      PolicyWriter.size(PolicyDocument(name: "", path: "", statements: first.statements + renamed)) <= options.maxSize
+    {
+      documents[0].statements += renamed
+    } else {
+      documents.append(PolicyDocument(name: "tighten-added.json", path: "tighten-added.json", statements: renamed))
+    }
   }
 
   /// `deploy.json` stays; `template.yaml:ExecutionPolicy` → `template.ExecutionPolicy.json`.

@@ -103,30 +103,33 @@ struct PolicyReader {
       throw fail(place, "a statement cannot have both Resource and NotResource")
     }
     if resources == nil && notResources == nil { throw fail(place, "the statement has no Resource or NotResource") }
-    var conditions: [ConditionClause] = []
-    if let condition = value["Condition"] {
-      guard let operators = condition.members else { throw fail("\(place).Condition", "Condition must be an object") }
-      for (op, keys) in operators {
-        guard let pairs = keys.members else {
-          throw fail("\(place).Condition.\(op)", "must map condition keys to values")
-        }
-        for (key, raw) in pairs {
-          let values: [String]
-          switch raw {
-          case .array(let items): values = items.compactMap(\.scalarText)
-          default:
-            guard let text = raw.scalarText else {
-              throw fail("\(place).Condition.\(op).\(key)", "a condition value must be a string, number or boolean")
-            }
-            values = [text]
-          }
-          conditions.append(ConditionClause(op: op, key: key, values: values))
-        }
-      }
-    }
+    let conditions = try self.conditions(value["Condition"], "\(place).Condition")
     return PolicyStatement(
       label: sid ?? "#\(index)", index: index, effect: effect, actions: actions, notActions: notActions,
       resources: resources, notResources: notResources, conditions: conditions, variables: variables)
+  }
+
+  /// `Condition`: operator → key → value or values, in the order written.
+  func conditions(_ condition: PolicyValue?, _ place: String) throws(PolicyError) -> [ConditionClause] {
+    guard let condition else { return [] }
+    guard let operators = condition.members else { throw fail(place, "Condition must be an object") }
+    var conditions: [ConditionClause] = []
+    for (op, keys) in operators {
+      guard let pairs = keys.members else { throw fail("\(place).\(op)", "must map condition keys to values") }
+      for (key, raw) in pairs {
+        let values: [String]
+        switch raw {
+        case .array(let items): values = items.compactMap(\.scalarText)
+        default:
+          guard let text = raw.scalarText else {
+            throw fail("\(place).\(op).\(key)", "a condition value must be a string, number or boolean")
+          }
+          values = [text]
+        }
+        conditions.append(ConditionClause(op: op, key: key, values: values))
+      }
+    }
+    return conditions
   }
 
   func strings(_ value: PolicyValue?, _ place: String) throws(PolicyError) -> [String]? {

@@ -1,0 +1,50 @@
+/// How a run ended, for the exit status: CLI.md's 0, 1 and 3.
+public enum RunStatus: Sendable, Equatable {
+  /// Nothing to report.
+  case clean
+  /// Findings under `--fail-on`.
+  case findings
+  /// Some input files failed; the rest was analysed.
+  case partial
+}
+
+/// A run that could not be done (exit status 2): what to print, and where.
+public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
+  case noTrailFiles([String])
+  case noReadableInput
+  case policy(PolicyError)
+  case baseline(BaselineError)
+  case history(HistoryError)
+  case generator(GeneratorError)
+  /// The policy needs several documents and no `--output` folder was given.
+  case needsOutputFolder(documents: Int, maxSize: Int)
+  /// Writing an output file failed.
+  case write(path: String, message: String)
+
+  /// The file the message is about (`tighten` when it is about the run).
+  public var path: String {
+    switch self {
+    case .noTrailFiles, .noReadableInput, .generator, .needsOutputFolder: "tighten"
+    case .policy(let e): e.path
+    case .baseline(let e): e.path
+    case .history(let e): e.path
+    case .write(let path, _): path
+    }
+  }
+
+  public var message: String {
+    switch self {
+    case .noTrailFiles(let paths): "no trail files found in \(paths.joined(separator: ", "))"
+    case .noReadableInput: "no readable input"
+    case .policy(let e): e.message
+    case .baseline(let e): e.message
+    case .history(let e): e.message
+    case .generator(let e): e.description
+    case .needsOutputFolder(let n, let size):
+      "the policy needs \(n) documents of at most \(size) characters; write them with --output DIR"
+    case .write(_, let message): message
+    }
+  }
+
+  public var description: String { "\(path): \(message)" }
+}
