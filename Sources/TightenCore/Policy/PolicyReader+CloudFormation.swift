@@ -23,7 +23,7 @@ extension PolicyReader {
       case "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy",
         "AWS::IAM::GroupPolicy":
         guard let doc = properties?["PolicyDocument"] else { throw fail(place, "\(type) without a PolicyDocument") }
-        let resolved = resolve(doc, "\(place).Properties.PolicyDocument")
+        let resolved = try resolve(doc, "\(place).Properties.PolicyDocument")
         documents.append(
           try document(resolved, name: "\(name):\(logicalId)", place: "\(place).Properties.PolicyDocument"))
       case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
@@ -33,8 +33,8 @@ extension PolicyReader {
           guard let doc = policy["PolicyDocument"] else {
             throw fail(policyPlace, "a policy without a PolicyDocument")
           }
-          let policyName = resolve(policy["PolicyName"] ?? .string("\(i)"), policyPlace).string ?? "\(i)"
-          let resolved = resolve(doc, "\(policyPlace).PolicyDocument")
+          let policyName = try resolve(policy["PolicyName"] ?? .string("\(i)"), policyPlace).string ?? "\(i)"
+          let resolved = try resolve(doc, "\(policyPlace).PolicyDocument")
           documents.append(
             try document(resolved, name: "\(name):\(logicalId)/\(policyName)", place: "\(policyPlace).PolicyDocument")
           )
@@ -51,20 +51,22 @@ extension PolicyReader {
   }
 
   /// Replaces intrinsic functions by what the trail tells; what it cannot tell becomes `*`, with a warning.
-  mutating func resolve(_ value: PolicyValue, _ place: String) -> PolicyValue {
+  mutating func resolve(_ value: PolicyValue, _ place: String) throws(PolicyError) -> PolicyValue {
     switch value {
     case .array(let items):
       var out: [PolicyValue] = []
       for item in items {
-        let r = resolve(item, place)
+        let r = try resolve(item, place)
         if case .array(let inner) = r, isIntrinsic(item) { out += inner } else { out.append(r) }
       }
       return .array(out)
     case .object(let members):
       if members.count == 1, let (key, argument) = members.first, key == "Ref" || key.hasPrefix("Fn::") {
-        return intrinsic(key, argument, place)
+        return try intrinsic(key, argument, place)
       }
-      return .object(members.map { ($0.0, resolve($0.1, "\(place).\($0.0)")) })
+      var resolved: [(String, PolicyValue)] = []
+      for (key, member) in members { resolved.append((key, try resolve(member, "\(place).\(key)"))) }
+      return .object(resolved)
     default:
       return value
     }
@@ -104,7 +106,9 @@ extension PolicyReader {
     return "*"
   }
 
-  mutating func intrinsic(_ function: String, _ argument: PolicyValue, _ place: String) -> PolicyValue {
+  mutating func intrinsic(_ function: String, _ argument: PolicyValue, _ place: String) throws(PolicyError)
+    -> PolicyValue
+  {
     switch function {
     case "Ref":
       return .string(reference(argument.string ?? "", place))
@@ -115,26 +119,28 @@ extension PolicyReader {
         template = s
       } else if case .array(let items) = argument, items.count == 2, let s = items[0].string {
         template = s
-        for (k, v) in items[1].members ?? [] { variables[k] = resolve(v, place) }
+        for (k, v) in items[1].members ?? [] { variables[k] = try resolve(v, place) }
       }
       return .string(substitute(template, variables, place))
     case "Fn::Join":
       guard case .array(let items) = argument, items.count == 2, let delimiter = items[0].string else { break }
-      let parts = resolve(items[1], place)
+      let parts = try resolve(items[1], place)
       guard case .array(let values) = parts else { break }
       return .string(values.map { $0.scalarText ?? "*" }.joined(separator: delimiter))
     case "Fn::Select":
       guard case .array(let items) = argument, items.count == 2, let index = Int(items[0].scalarText ?? ""),
-        case .array(let list) = resolve(items[1], place), index >= 0, index < list.count
+        case .array(let list) = try resolve(items[1], place), index >= 0, index < list.count
       else { break }
       return list[index]
     case "Fn::Split":
       guard case .array(let items) = argument, items.count == 2, let delimiter = items[0].string,
-        let text = resolve(items[1], place).string
+        let text = try resolve(items[1], place).string
       else { break }
       return .array(text.components(separatedBy: delimiter).map(PolicyValue.string))
     default:
-      break
+      guard Self.intrinsicFunctions.contains(function) else {
+        throw fail(place, "unknown function or tag '\(function)': CloudFormation would reject the template")
+      }
     }
     warn(place, "\(function) is not known before deployment; read as *")
     return .string("*")
@@ -152,4 +158,13 @@ extension PolicyReader {
       return reference(name, place)
     } ?? template
   }
+
+  /// CloudFormation's intrinsic and condition functions (CloudFormation User
+  /// Guide, "Intrinsic function reference"); any other `Fn::` or short-form
+  /// tag in a policy is an error, never a wildcard.
+  static let intrinsicFunctions: Set<String> = [
+    "Ref", "Condition", "Fn::Base64", "Fn::Cidr", "Fn::FindInMap", "Fn::ForEach", "Fn::GetAtt", "Fn::GetAZs",
+    "Fn::ImportValue", "Fn::Join", "Fn::Length", "Fn::Select", "Fn::Split", "Fn::Sub", "Fn::ToJsonString",
+    "Fn::Transform", "Fn::And", "Fn::Equals", "Fn::If", "Fn::Not", "Fn::Or",
+  ]
 }
