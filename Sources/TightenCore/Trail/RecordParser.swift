@@ -1,25 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// What one JSON value turned out to be.
-enum Item {
-  /// A CloudTrail record; its fields are in the parser's `record`.
-  case record
-  /// `{"Records": [` or `{"Events": [`: the array starts at the given index.
-  case container(arrayStart: Int)
-  /// An EventBridge envelope; the record is the `detail` object.
-  case envelope
-  /// An entry of `lookup-events` output; the record is the `CloudTrailEvent` string.
-  case lookupEvent
-  /// Not a record (a number, an object without `eventSource`, …), and why.
-  case notRecord(reason: String)
-}
-
 /// Parses one JSON value in memory into a `RawRecord`, reading only the
 /// fields the analysis needs and skipping the rest.
 struct RecordParser {
@@ -44,63 +22,79 @@ struct RecordParser {
     var firstMember = true
     while let key = try c.nextMember(&firstMember) {
       let k = key.hasEscape ? try decodedKey(c, key) : RecordKey(c.base + key.start, key.count)
-      switch k {
-      case .eventSource: try string(&c, \.eventSource, "eventSource")
-      case .eventName: try string(&c, \.eventName, "eventName")
-      case .eventTime: try string(&c, \.eventTime, "eventTime")
-      case .timestamp: try string(&c, \.timestamp, "@timestamp")
-      case .awsRegion: try string(&c, \.awsRegion, "awsRegion")
-      case .errorCode: try string(&c, \.errorCode, "errorCode")
-      case .errorMessage: try string(&c, \.errorMessage, "errorMessage")
-      case .eventType: try string(&c, \.eventType, "eventType")
-      case .eventCategory: try string(&c, \.eventCategory, "eventCategory")
-      case .recipientAccountId: try string(&c, \.recipientAccountId, "recipientAccountId")
-      case .sourceIPAddress: try string(&c, \.sourceIPAddress, "sourceIPAddress")
-      case .readOnly: record.readOnly = try boolean(&c)
-      case .managementEvent: record.managementEvent = try boolean(&c)
-      case .requestParameters: try raw(&c, \.requestParameters, "requestParameters")
-      case .responseElements: try raw(&c, \.responseElements, "responseElements")
-      case .additionalEventData: try raw(&c, \.additionalEventData, "additionalEventData")
-      case .userIdentity: try userIdentity(&c)
-      case .resources: try resources(&c)
-      case .detail: try raw(&c, \.detail, "detail")
-      case .cloudTrailEvent:
-        if try c.consumeNull() { break }
-        guard try c.peekSignificant() == ASCII.quote else {
-          try wrongType(&c, "CloudTrailEvent", "a string")
-          break
-        }
-        let s = try c.string()
-        record.cloudTrailEvent = Field(start: s.start, count: s.count, location: .record)
-        record.cloudTrailEventEscaped = s.hasEscape
-      case .records, .events:
-        if try c.peekSignificant() == ASCII.openBracket {
-          return .container(arrayStart: c.pos)
-        }
-        try c.skipValue()
-      case .other:
-        c.tooDeep = false
-        let start = try c.skipValue()
-        if c.tooDeep { invalid("a value nested deeper than \(c.depthLimit) levels", at: start) }
-      }
+      if let container = try member(k, &c) { return container }
     }
+    return classify(c.base, objectStart: objectStart)
+  }
+
+  /// Reads the value of one member into `record`. Returns `.container` for a
+  /// records array, which the caller then walks; nil otherwise.
+  private mutating func member(_ k: RecordKey, _ c: inout JSONCursor) throws(ScanFailure) -> Item? {
+    switch k {
+    case .eventSource: try string(&c, \.eventSource, "eventSource")
+    case .eventName: try string(&c, \.eventName, "eventName")
+    case .eventTime: try string(&c, \.eventTime, "eventTime")
+    case .timestamp: try string(&c, \.timestamp, "@timestamp")
+    case .awsRegion: try string(&c, \.awsRegion, "awsRegion")
+    case .errorCode: try string(&c, \.errorCode, "errorCode")
+    case .errorMessage: try string(&c, \.errorMessage, "errorMessage")
+    case .eventType: try string(&c, \.eventType, "eventType")
+    case .eventCategory: try string(&c, \.eventCategory, "eventCategory")
+    case .recipientAccountId: try string(&c, \.recipientAccountId, "recipientAccountId")
+    case .sourceIPAddress: try string(&c, \.sourceIPAddress, "sourceIPAddress")
+    case .readOnly: record.readOnly = try boolean(&c)
+    case .managementEvent: record.managementEvent = try boolean(&c)
+    case .requestParameters: try raw(&c, \.requestParameters, "requestParameters")
+    case .responseElements: try raw(&c, \.responseElements, "responseElements")
+    case .additionalEventData: try raw(&c, \.additionalEventData, "additionalEventData")
+    case .userIdentity: try userIdentity(&c)
+    case .resources: try resources(&c)
+    case .detail: try raw(&c, \.detail, "detail")
+    case .cloudTrailEvent: try cloudTrailEvent(&c)
+    case .records, .events:
+      if try c.peekSignificant() == ASCII.openBracket {
+        return .container(arrayStart: c.pos)
+      }
+      try c.skipValue()
+    case .other:
+      c.tooDeep = false
+      let start = try c.skipValue()
+      if c.tooDeep { invalid("a value nested deeper than \(c.depthLimit) levels", at: start) }
+    }
+    return nil
+  }
+
+  /// What an object whose members are all read turned out to be.
+  private mutating func classify(_ base: UnsafePointer<UInt8>, objectStart: Int) -> Item {
     if record.eventSource.isPresent || record.eventName.isPresent {
       if record.invalidReason == nil {
         if !record.eventSource.isPresent { invalid("the record has no eventSource", at: objectStart) }
         if !record.eventName.isPresent { invalid("the record has no eventName", at: objectStart) }
         for (field, name) in [(record.eventSource, "eventSource"), (record.eventName, "eventName")]
-        where !validUTF8(c.base, field) {
+        where !validUTF8(base, field) {
           invalid("\(name) is not valid UTF-8", at: objectStart)
         }
       }
       return .record
     }
-    if record.detail.isPresent, c.base[record.detail.start] == ASCII.openBrace { return .envelope }
+    if record.detail.isPresent, base[record.detail.start] == ASCII.openBrace { return .envelope }
     if record.cloudTrailEvent.isPresent { return .lookupEvent }
     if record.invalidReason == nil && record.identityType.isPresent {
       return .notRecord(reason: "a record without eventSource and eventName")
     }
     return .notRecord(reason: "an object without eventSource or eventName (not a CloudTrail record)")
+  }
+
+  /// `CloudTrailEvent` of lookup-events output: the record as a JSON string, kept undecoded.
+  private mutating func cloudTrailEvent(_ c: inout JSONCursor) throws(ScanFailure) {
+    if try c.consumeNull() { return }
+    guard try c.peekSignificant() == ASCII.quote else {
+      try wrongType(&c, "CloudTrailEvent", "a string")
+      return
+    }
+    let s = try c.string()
+    record.cloudTrailEvent = Field(start: s.start, count: s.count, location: .record)
+    record.cloudTrailEventEscaped = s.hasEscape
   }
 
   // MARK: - Members
@@ -284,85 +278,5 @@ extension RecordParser {
     }
     if !bytes.contains(where: { $0 >= 0x80 }) { return true }
     return String(validating: bytes, as: UTF8.self) != nil
-  }
-}
-
-func typeName(_ first: UInt8) -> String {
-  switch first {
-  case ASCII.quote: "a string"
-  case ASCII.openBrace: "an object"
-  case ASCII.openBracket: "an array"
-  case ASCII.t, ASCII.f: "a boolean"
-  case ASCII.n: "null"
-  default: "a number"
-  }
-}
-
-@inline(__always)
-func same(_ p: UnsafePointer<UInt8>, _ n: Int, _ literal: StaticString) -> Bool {
-  n == literal.utf8CodeUnitCount && memcmp(p, literal.utf8Start, n) == 0
-}
-
-/// The member names of a record that the parser acts on.
-enum RecordKey {
-  case eventSource, eventName, eventTime, timestamp, awsRegion, errorCode, errorMessage, eventType
-  case eventCategory, recipientAccountId, sourceIPAddress, readOnly, managementEvent
-  case requestParameters, responseElements, additionalEventData, userIdentity, resources
-  case detail, cloudTrailEvent, records, events, other
-
-  @inline(__always)
-  init(_ p: UnsafePointer<UInt8>, _ n: Int) {
-    switch n {
-    case 6:
-      self = same(p, n, "detail") ? .detail : same(p, n, "Events") ? .events : .other
-    case 7:
-      self = same(p, n, "Records") ? .records : .other
-    case 8:
-      self = same(p, n, "readOnly") ? .readOnly : .other
-    case 9:
-      if same(p, n, "eventName") {
-        self = .eventName
-      } else if same(p, n, "eventTime") {
-        self = .eventTime
-      } else if same(p, n, "awsRegion") {
-        self = .awsRegion
-      } else if same(p, n, "errorCode") {
-        self = .errorCode
-      } else if same(p, n, "eventType") {
-        self = .eventType
-      } else if same(p, n, "resources") {
-        self = .resources
-      } else {
-        self = .other
-      }
-    case 10:
-      self = same(p, n, "@timestamp") ? .timestamp : .other
-    case 11:
-      self = same(p, n, "eventSource") ? .eventSource : .other
-    case 12:
-      self = same(p, n, "userIdentity") ? .userIdentity : same(p, n, "errorMessage") ? .errorMessage : .other
-    case 13:
-      self = same(p, n, "eventCategory") ? .eventCategory : .other
-    case 15:
-      if same(p, n, "managementEvent") {
-        self = .managementEvent
-      } else if same(p, n, "sourceIPAddress") {
-        self = .sourceIPAddress
-      } else if same(p, n, "CloudTrailEvent") {
-        self = .cloudTrailEvent
-      } else {
-        self = .other
-      }
-    case 16:
-      self = same(p, n, "responseElements") ? .responseElements : .other
-    case 17:
-      self = same(p, n, "requestParameters") ? .requestParameters : .other
-    case 18:
-      self = same(p, n, "recipientAccountId") ? .recipientAccountId : .other
-    case 19:
-      self = same(p, n, "additionalEventData") ? .additionalEventData : .other
-    default:
-      self = .other
-    }
   }
 }
