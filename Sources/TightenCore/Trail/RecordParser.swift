@@ -6,65 +6,65 @@ struct RecordParser {
 
   /// Parses the value at `cursor.pos`; on return `cursor.pos` is past it,
   /// except for `.container`, where it is left inside the object.
+  ///
+  /// The members are read in one loop here, not in a helper: the key paths
+  /// below must fold into this body for the hot path to stay fast.
   mutating func parseItem(_ c: inout JSONCursor) throws(ScanFailure) -> Item {
     record.reset()
     arena.reset()
     let first = try c.peekSignificant()
-    guard first == ASCII.openBrace else {
-      c.tooDeep = false
-      try c.skipValue()
-      let what = first == ASCII.openBracket ? "an array" : first == ASCII.quote ? "a string" : "a scalar"
-      if c.tooDeep { return .notRecord(reason: "\(what) nested deeper than \(c.depthLimit) levels") }
-      return .notRecord(reason: "\(what), not a record object")
-    }
+    guard first == ASCII.openBrace else { return try notObject(&c, first) }
     let objectStart = c.pos
     c.pos += 1
     var firstMember = true
     while let key = try c.nextMember(&firstMember) {
       let k = key.hasEscape ? try decodedKey(c, key) : RecordKey(c.base + key.start, key.count)
-      if let container = try member(k, &c) { return container }
+      switch k {
+      case .eventSource: try string(&c, \.eventSource, "eventSource")
+      case .eventName: try string(&c, \.eventName, "eventName")
+      case .eventTime: try string(&c, \.eventTime, "eventTime")
+      case .timestamp: try string(&c, \.timestamp, "@timestamp")
+      case .awsRegion: try string(&c, \.awsRegion, "awsRegion")
+      case .errorCode: try string(&c, \.errorCode, "errorCode")
+      case .errorMessage: try string(&c, \.errorMessage, "errorMessage")
+      case .eventType: try string(&c, \.eventType, "eventType")
+      case .eventCategory: try string(&c, \.eventCategory, "eventCategory")
+      case .recipientAccountId: try string(&c, \.recipientAccountId, "recipientAccountId")
+      case .sourceIPAddress: try string(&c, \.sourceIPAddress, "sourceIPAddress")
+      case .readOnly: record.readOnly = try boolean(&c)
+      case .managementEvent: record.managementEvent = try boolean(&c)
+      case .requestParameters: try raw(&c, \.requestParameters, "requestParameters")
+      case .responseElements: try raw(&c, \.responseElements, "responseElements")
+      case .additionalEventData: try raw(&c, \.additionalEventData, "additionalEventData")
+      case .userIdentity: try userIdentity(&c)
+      case .resources: try resources(&c)
+      case .detail: try raw(&c, \.detail, "detail")
+      case .cloudTrailEvent: try cloudTrailEvent(&c)
+      case .records, .events:
+        if try c.peekSignificant() == ASCII.openBracket {
+          return .container(arrayStart: c.pos)
+        }
+        try c.skipValue()
+      case .other:
+        c.tooDeep = false
+        let start = try c.skipValue()
+        if c.tooDeep { invalid("a value nested deeper than \(c.depthLimit) levels", at: start) }
+      }
     }
     return classify(c.base, objectStart: objectStart)
   }
 
-  /// Reads the value of one member into `record`. Returns `.container` for a
-  /// records array, which the caller then walks; nil otherwise.
-  private mutating func member(_ k: RecordKey, _ c: inout JSONCursor) throws(ScanFailure) -> Item? {
-    switch k {
-    case .eventSource: try string(&c, \.eventSource, "eventSource")
-    case .eventName: try string(&c, \.eventName, "eventName")
-    case .eventTime: try string(&c, \.eventTime, "eventTime")
-    case .timestamp: try string(&c, \.timestamp, "@timestamp")
-    case .awsRegion: try string(&c, \.awsRegion, "awsRegion")
-    case .errorCode: try string(&c, \.errorCode, "errorCode")
-    case .errorMessage: try string(&c, \.errorMessage, "errorMessage")
-    case .eventType: try string(&c, \.eventType, "eventType")
-    case .eventCategory: try string(&c, \.eventCategory, "eventCategory")
-    case .recipientAccountId: try string(&c, \.recipientAccountId, "recipientAccountId")
-    case .sourceIPAddress: try string(&c, \.sourceIPAddress, "sourceIPAddress")
-    case .readOnly: record.readOnly = try boolean(&c)
-    case .managementEvent: record.managementEvent = try boolean(&c)
-    case .requestParameters: try raw(&c, \.requestParameters, "requestParameters")
-    case .responseElements: try raw(&c, \.responseElements, "responseElements")
-    case .additionalEventData: try raw(&c, \.additionalEventData, "additionalEventData")
-    case .userIdentity: try userIdentity(&c)
-    case .resources: try resources(&c)
-    case .detail: try raw(&c, \.detail, "detail")
-    case .cloudTrailEvent: try cloudTrailEvent(&c)
-    case .records, .events:
-      if try c.peekSignificant() == ASCII.openBracket {
-        return .container(arrayStart: c.pos)
-      }
-      try c.skipValue()
-    case .other:
-      c.tooDeep = false
-      let start = try c.skipValue()
-      if c.tooDeep { invalid("a value nested deeper than \(c.depthLimit) levels", at: start) }
-    }
-    return nil
+  /// A value that is not an object (`first` is its first byte): skipped, and why it is no record.
+  private func notObject(_ c: inout JSONCursor, _ first: UInt8) throws(ScanFailure) -> Item {
+    c.tooDeep = false
+    try c.skipValue()
+    let what = first == ASCII.openBracket ? "an array" : first == ASCII.quote ? "a string" : "a scalar"
+    if c.tooDeep { return .notRecord(reason: "\(what) nested deeper than \(c.depthLimit) levels") }
+    return .notRecord(reason: "\(what), not a record object")
   }
 
   /// What an object whose members are all read turned out to be.
+  @inline(__always)
   private mutating func classify(_ base: UnsafePointer<UInt8>, objectStart: Int) -> Item {
     if record.eventSource.isPresent || record.eventName.isPresent {
       if record.invalidReason == nil {

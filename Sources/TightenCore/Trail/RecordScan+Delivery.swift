@@ -2,6 +2,7 @@
 /// first, anything else counted as invalid with its place.
 extension RecordScan {
   /// Hands on the value parsed from the buffer at `itemStart`.
+  @inline(__always)
   mutating func deliver(_ item: Item, at itemStart: Int, _ onRecord: OnRecord) throws(ScanFailure) {
     let base = UnsafePointer(buffer.base)
     switch item {
@@ -74,6 +75,7 @@ extension RecordScan {
 
   /// Hands the parsed record to the callback, or counts it when it cannot be
   /// used. `base[0]` is byte `streamOffset` of the input.
+  @inline(__always)
   mutating func emit(_ base: UnsafePointer<UInt8>, streamOffset: Int, _ onRecord: OnRecord) {
     if let reason = parser.record.invalidReason {
       counts.note(fail(.malformed, streamOffset + parser.record.invalidOffset, "record skipped: \(reason)"))

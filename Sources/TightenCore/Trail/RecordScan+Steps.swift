@@ -4,6 +4,7 @@ extension RecordScan {
   /// Between top-level values: a records array, an object (a record, a
   /// wrapper or a records container), or the end of the input. Returns false
   /// when the input is done.
+  @inline(__always)
   mutating func stepTop(_ c: inout JSONCursor, _ onRecord: OnRecord) throws(ScanFailure) -> Bool {
     let stepStart = start
     c.skipWhitespace()
@@ -35,6 +36,7 @@ extension RecordScan {
   }
 
   /// Inside a records array: the separator and the next record, or the end of the array.
+  @inline(__always)
   mutating func stepArray(_ c: inout JSONCursor, _ onRecord: OnRecord) throws(ScanFailure) {
     guard case .array(let needComma, let inObject) = mode else { preconditionFailure("not in a records array") }
     let b = try c.peekSignificant()
@@ -70,6 +72,7 @@ extension RecordScan {
 
   /// In a top-level object after its records array: skips one other member,
   /// or ends the object.
+  @inline(__always)
   mutating func stepAfterArray(_ c: inout JSONCursor) throws(ScanFailure) {
     guard case .afterArray(let needComma) = mode else { preconditionFailure("not after a records array") }
     var b = try c.peekSignificant()

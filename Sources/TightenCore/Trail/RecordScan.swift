@@ -111,6 +111,7 @@ struct RecordScan: ~Copyable {
   }
 
   /// One step in the current mode over the bytes in hand. Returns false once the input is done.
+  @inline(__always)
   mutating func step(_ onRecord: OnRecord) throws(InputError) -> Bool {
     var c = JSONCursor(base: UnsafePointer(buffer.base), start: start, end: end, depthLimit: limits.depthLimit)
     do throws(ScanFailure) {
