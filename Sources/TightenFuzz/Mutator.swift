@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import TightenCore
 
 /// A seeded random mutator, for builds without libFuzzer: it mutates seed
 /// inputs (bit flips, byte edits, chunk copies, JSON tokens) and runs the
@@ -94,40 +90,24 @@ enum Mutator {
     }
   }
 
+  /// A seed file's bytes (the first megabyte or so), nil when it cannot be read.
   static func read(_ path: String) -> [UInt8]? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let n = fread(&buffer, 1, buffer.count, f)
-      if n <= 0 { break }
-      out += buffer[0..<n]
-      if out.count > 1 << 20 { break }
-    }
-    return out
+    Platform.readFile(path, limit: 1 << 20)
   }
 
   static func now() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    Platform.monotonicSeconds()
   }
 
   /// On a trap, write the input that caused it, then die as before.
   static func installCrashHandler() {
     let handler: @convention(c) (Int32) -> Void = { signal in
-      mkdir("fuzz-artifacts", 0o755)
-      let fd = Mutator.artifact.withCString { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
-      if fd >= 0 {
-        _ = Mutator.current.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-      }
-      let message = "mutator: crash; input written to \(Mutator.artifact)\n"
-      _ = message.withCString { write(2, $0, strlen($0)) }
-      Glibc.signal(signal, SIG_DFL)
-      raise(signal)
+      Platform.makeDirectory("fuzz-artifacts")
+      _ = Mutator.current.withUnsafeBytes { Platform.writeFile(Mutator.artifact, $0) }
+      var message = "mutator: crash; input written to \(Mutator.artifact)\n"
+      message.withUTF8 { try? Platform.writeAll(UnsafeRawBufferPointer($0), to: 2) }
+      Platform.raiseWithDefaultAction(signal)
     }
-    for s in [SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE] { _ = signal(s, handler) }
+    Platform.onCrash(handler)
   }
 }

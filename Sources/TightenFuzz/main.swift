@@ -5,16 +5,12 @@
 //
 // A crash leaves the input in fuzz-artifacts/ (libFuzzer: crash-<sha>; mutator: crash-<target>-<seed>-<n>).
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import TightenCore
 
 var arguments = CommandLine.arguments
 guard arguments.count >= 2, Targets.names.contains(arguments[1]) else {
   print("usage: TightenFuzz \(Targets.names.joined(separator: "|")) [--seconds N] [--seed S] [seed files…]")
-  exit(2)
+  Platform.exit(2)
 }
 let target = arguments[1]
 
@@ -27,7 +23,13 @@ let target = arguments[1]
     Fuzzing.target = target
     // libFuzzer reads the flags after the target name.
     var forwarded = [arguments[0]] + Array(arguments.dropFirst(2))
-    var cStrings = forwarded.map { strdup($0) }
+    // C strings that live as long as the process, as libFuzzer expects.
+    var cStrings: [UnsafeMutablePointer<CChar>?] = forwarded.map { argument in
+      let bytes = argument.utf8CString
+      let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)
+      bytes.withUnsafeBufferPointer { copy.initialize(from: $0.baseAddress!, count: $0.count) }
+      return copy
+    }
     cStrings.append(nil)
     var argc = Int32(forwarded.count)
     forwarded.removeAll()
@@ -35,7 +37,7 @@ let target = arguments[1]
       var argv = buffer.baseAddress!
       return LLVMFuzzerRunDriver(&argc, &argv, callback)
     }
-    exit(status)
+    Platform.exit(status)
   }
 #endif
 

@@ -1,30 +1,19 @@
+import Synchronization
 import TightenCore
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Standard output and standard error, and whether they are terminals.
 enum Terminal {
-  static let standardErrorIsTerminal = isatty(2) == 1
-  static let standardOutputIsTerminal = isatty(1) == 1
+  static let standardErrorIsTerminal = Platform.isTerminal(2)
+  static let standardOutputIsTerminal = Platform.isTerminal(1)
 
   static func write(_ text: String) {
     var text = text
     text.withUTF8 { write($0) }
   }
 
+  /// Writes to standard output; a reader that went away (`| head`) ends the writing quietly.
   static func write(_ bytes: UnsafeBufferPointer<UInt8>) {
-    var done = 0
-    while done < bytes.count {
-      let n = Glibc.write(1, bytes.baseAddress! + done, bytes.count - done)
-      if n <= 0 { return }
-      done += n
-    }
+    try? Platform.writeAll(UnsafeRawBufferPointer(bytes), to: 1)
   }
 
   /// Standard output as a sink for large reports.
@@ -34,7 +23,7 @@ enum Terminal {
 
   static func error(_ text: String) {
     var text = text
-    text.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress!, bytes.count) }
+    text.withUTF8 { bytes in try? Platform.writeAll(UnsafeRawBufferPointer(bytes), to: 2) }
   }
 
   /// `path: error: message`, coloured on a terminal.
@@ -49,35 +38,33 @@ enum Terminal {
 }
 
 /// `files 12/55  events 120,345  (410,000 events/s)` on standard error, redrawn in place.
-final class ProgressLine: @unchecked Sendable {
-  private var lastDraw: Double = 0
-  private let start = ProgressLine.now()
-  private var lock = pthread_mutex_t()
-  private var drawn = false
+final class ProgressLine: Sendable {
+  private struct State {
+    var lastDraw: Double = 0
+    var drawn = false
+  }
 
-  init() { pthread_mutex_init(&lock, nil) }
-  deinit { pthread_mutex_destroy(&lock) }
+  private let start = ProgressLine.now()
+  private let state = Mutex(State())
 
   static func now() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    Platform.monotonicSeconds()
   }
 
   func update(_ p: AnalysisProgress) {
-    pthread_mutex_lock(&lock)
-    defer { pthread_mutex_unlock(&lock) }
-    let t = Self.now()
-    guard t - lastDraw > 0.2 || p.filesDone == p.filesTotal else { return }
-    lastDraw = t
-    let rate = Int(Double(p.events) / max(t - start, 0.001))
-    Terminal.error("\r\u{1B}[2Kfiles \(p.filesDone)/\(p.filesTotal)  events \(p.events)  (\(rate) events/s)")
-    drawn = true
+    state.withLock { state in
+      let t = Self.now()
+      guard t - state.lastDraw > 0.2 || p.filesDone == p.filesTotal else { return }
+      state.lastDraw = t
+      let rate = Int(Double(p.events) / max(t - start, 0.001))
+      Terminal.error("\r\u{1B}[2Kfiles \(p.filesDone)/\(p.filesTotal)  events \(p.events)  (\(rate) events/s)")
+      state.drawn = true
+    }
   }
 
   func finish() {
-    pthread_mutex_lock(&lock)
-    defer { pthread_mutex_unlock(&lock) }
-    if drawn { Terminal.error("\r\u{1B}[2K") }
+    state.withLock { state in
+      if state.drawn { Terminal.error("\r\u{1B}[2K") }
+    }
   }
 }

@@ -1,14 +1,6 @@
 import ArgumentParser
 import TightenCore
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 @main
 struct Tighten: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -45,11 +37,7 @@ struct Tighten: ParsableCommand {
 }
 
 private func terminate(_ code: Int32) -> Never {
-  #if canImport(Glibc)
-    Glibc.exit(code)
-  #else
-    Darwin.exit(code)
-  #endif
+  Platform.exit(code)
 }
 
 /// The exit statuses of CLI.md.

@@ -4,6 +4,10 @@ import TightenTestSupport
 
 #if canImport(Glibc)
   import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
 /// Every kind of bad input a nightly job meets, through the built binary:

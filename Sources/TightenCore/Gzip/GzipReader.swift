@@ -1,31 +1,5 @@
 import CZlib
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// Bounds on what one input may decompress to, so that a decompression bomb
-/// fails with an error instead of exhausting memory or disk time.
-public struct DecompressionLimits: Sendable, Equatable {
-  /// Largest decompressed size of one file, in bytes.
-  public var maxOutputBytes: Int
-  /// Largest ratio of decompressed to compressed bytes.
-  public var maxRatio: Int
-  /// The ratio is only checked once this much has been produced, so that tiny
-  /// files with a high but harmless ratio pass.
-  public var ratioGraceBytes: Int
-
-  public init(maxOutputBytes: Int = 4 << 30, maxRatio: Int = 1000, ratioGraceBytes: Int = 1 << 20) {
-    self.maxOutputBytes = maxOutputBytes
-    self.maxRatio = maxRatio
-    self.ratioGraceBytes = ratioGraceBytes
-  }
-}
-
 /// Reads one input as a stream of bytes: a file, standard input or bytes in
 /// memory, inflating it on the fly when it starts with the gzip magic number.
 ///
@@ -75,13 +49,14 @@ public final class GzipReader {
       self.init(source: .file(fd: 0, owned: false), path: path, limits: limits, chunkSize: chunkSize)
       return
     }
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    if fd < 0 {
-      throw InputError(path: path, kind: .unreadable, reason: String(cString: strerror(errno)))
+    let fd: Int32
+    do throws(Platform.SystemError) {
+      fd = try Platform.openForReading(path)
+    } catch {
+      throw InputError(path: path, kind: .unreadable, reason: error.description)
     }
-    var info = stat()
-    if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-      close(fd)
+    if Platform.isDirectory(fd) {
+      Platform.close(fd)
       throw InputError(path: path, kind: .unreadable, reason: "is a directory")
     }
     self.init(source: .file(fd: fd, owned: true), path: path, limits: limits, chunkSize: chunkSize)
@@ -111,7 +86,7 @@ public final class GzipReader {
     stream.deinitialize(count: 1)
     stream.deallocate()
     input.deallocate()
-    if case .file(let fd, true) = source { close(fd) }
+    if case .file(let fd, true) = source { Platform.close(fd) }
   }
 
   /// Fills `buffer` with the next bytes of the stream.
@@ -268,11 +243,10 @@ public final class GzipReader {
     let count = min(wanted, chunkSize)
     switch source {
     case .file(let fd, _):
-      while true {
-        let n = systemRead(fd, destination, count)
-        if n >= 0 { return n }
-        if errno == EINTR { continue }
-        throw InputError(path: path, kind: .unreadable, offset: bytesIn, reason: String(cString: strerror(errno)))
+      do throws(Platform.SystemError) {
+        return try Platform.read(fd, into: destination, count: count)
+      } catch {
+        throw InputError(path: path, kind: .unreadable, offset: bytesIn, reason: error.description)
       }
     case .memory(let bytes, let position):
       let n = min(count, bytes.count - position)
@@ -283,15 +257,4 @@ public final class GzipReader {
       return n
     }
   }
-}
-
-@inline(__always)
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-  #if canImport(Glibc)
-    Glibc.read(fd, buffer, count)
-  #elseif canImport(Musl)
-    Musl.read(fd, buffer, count)
-  #else
-    Darwin.read(fd, buffer, count)
-  #endif
 }

@@ -1,116 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// Named bytes of the JSON grammar.
-enum ASCII {
-  static let quote: UInt8 = 0x22  // "
-  static let backslash: UInt8 = 0x5C
-  static let slash: UInt8 = 0x2F
-  static let comma: UInt8 = 0x2C
-  static let colon: UInt8 = 0x3A
-  static let openBrace: UInt8 = 0x7B
-  static let closeBrace: UInt8 = 0x7D
-  static let openBracket: UInt8 = 0x5B
-  static let closeBracket: UInt8 = 0x5D
-  static let space: UInt8 = 0x20
-  static let tab: UInt8 = 0x09
-  static let newline: UInt8 = 0x0A
-  static let carriageReturn: UInt8 = 0x0D
-  static let minus: UInt8 = 0x2D
-  static let zero: UInt8 = 0x30
-  static let nine: UInt8 = 0x39
-  static let t: UInt8 = 0x74
-  static let f: UInt8 = 0x66
-  static let n: UInt8 = 0x6E
-  static let u: UInt8 = 0x75
-}
-
-/// Why a scan of the bytes in hand stopped.
-enum ScanFailure: Error, Equatable {
-  /// The value goes on past the bytes in hand: read more and try again.
-  case incomplete
-  /// The bytes are not JSON; `offset` is an index into the scanned buffer.
-  case malformed(offset: Int, reason: String)
-}
-
-/// Where a scanned string or value lies.
-///
-/// `location` says which buffer `start` indexes: the record's bytes, the
-/// arena of decoded strings, or none when the field was absent or `null`.
-public struct Field: Equatable, Sendable {
-  enum Location: UInt8, Sendable { case absent, record, arena }
-  var start: Int
-  var count: Int
-  var location: Location
-
-  static let absent = Field(start: 0, count: 0, location: .absent)
-  public var isPresent: Bool { location != .absent }
-}
-
-/// Growable storage for strings whose escapes had to be decoded, reset per record.
-final class ByteArena {
-  private(set) var base: UnsafeMutablePointer<UInt8>
-  private(set) var capacity: Int
-  private(set) var count = 0
-
-  init(capacity: Int = 4096) {
-    self.capacity = capacity
-    self.base = .allocate(capacity: capacity)
-  }
-
-  deinit { base.deallocate() }
-
-  func reset() { count = 0 }
-
-  func reserve(_ extra: Int) {
-    guard count + extra > capacity else { return }
-    var newCapacity = capacity * 2
-    while newCapacity < count + extra { newCapacity *= 2 }
-    let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-    fresh.update(from: base, count: count)
-    base.deallocate()
-    base = fresh
-    capacity = newCapacity
-  }
-
-  func append(_ bytes: UnsafePointer<UInt8>, count n: Int) {
-    reserve(n)
-    (base + count).update(from: bytes, count: n)
-    count += n
-  }
-
-  @inline(__always) func append(_ byte: UInt8) {
-    if count == capacity { reserve(1) }
-    base[count] = byte
-    count += 1
-  }
-
-  func appendUTF8(_ scalar: UInt32) {
-    reserve(4)
-    switch scalar {
-    case 0..<0x80:
-      append(UInt8(scalar))
-    case 0x80..<0x800:
-      append(UInt8(0xC0 | (scalar >> 6)))
-      append(UInt8(0x80 | (scalar & 0x3F)))
-    case 0x800..<0x10000:
-      append(UInt8(0xE0 | (scalar >> 12)))
-      append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-      append(UInt8(0x80 | (scalar & 0x3F)))
-    default:
-      append(UInt8(0xF0 | (scalar >> 18)))
-      append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-      append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-      append(UInt8(0x80 | (scalar & 0x3F)))
-    }
-  }
-}
-
 /// A forward-only reader over bytes in memory, in the manner of
 /// swift-foundation's `JSONScanner`: `peek`, `skipWhitespace`, strings and
 /// values skipped without building anything.
@@ -171,7 +58,7 @@ struct JSONCursor {
     let start = pos + 1
     var i = start
     var escaped = false
-    // Most strings are short (member names, ids): look at a few bytes before calling memchr.
+    // Most strings are short (member names, ids): look at a few bytes before searching.
     let quick = min(end, start + 24)
     while i < quick {
       let b = base[i]
@@ -188,8 +75,10 @@ struct JSONCursor {
     }
     if i > end { throw .incomplete }
     while true {
-      guard i < end, let found = memchr(base + i, Int32(ASCII.quote), end - i) else { throw .incomplete }
-      let q = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+      guard i < end, let found = Platform.findByte(ASCII.quote, in: base + i, count: end - i) else {
+        throw .incomplete
+      }
+      let q = found - base
       // A quote ends the string unless an odd run of backslashes precedes it.
       var k = q - 1
       var run = 0
@@ -199,7 +88,7 @@ struct JSONCursor {
       }
       if run > 0 { escaped = true }
       if run & 1 == 0 {
-        if detectEscapes, !escaped, memchr(base + start, Int32(ASCII.backslash), q - start) != nil {
+        if detectEscapes, !escaped, Platform.findByte(ASCII.backslash, in: base + start, count: q - start) != nil {
           escaped = true
         }
         pos = q + 1
@@ -340,82 +229,4 @@ struct JSONCursor {
     try skipScalar()
     return c == ASCII.t
   }
-}
-
-/// A byte as a reader would want it in an error message.
-func describe(_ c: UInt8) -> String {
-  switch c {
-  case 0x20...0x7E: "'\(Character(Unicode.Scalar(c)))'"
-  default: "byte 0x\(String(c, radix: 16, uppercase: true))"
-  }
-}
-
-/// Decodes a JSON string's escapes into the arena and returns the decoded place.
-///
-/// `\uXXXX` escapes become UTF-8, surrogate pairs are joined, and a lone
-/// surrogate becomes U+FFFD as JSON parsers conventionally do.
-func decodeEscapes(
-  _ base: UnsafePointer<UInt8>, start: Int, count: Int, into arena: ByteArena
-) throws(ScanFailure) -> Field {
-  let out = arena.count
-  arena.reserve(count)
-  var i = start
-  let stop = start + count
-  func hex(_ at: Int) throws(ScanFailure) -> UInt32 {
-    guard at + 4 <= stop else { throw .malformed(offset: at, reason: "incomplete \\u escape") }
-    var v: UInt32 = 0
-    for k in at..<(at + 4) {
-      let c = base[k]
-      let d: UInt32
-      switch c {
-      case 0x30...0x39: d = UInt32(c - 0x30)
-      case 0x41...0x46: d = UInt32(c - 0x41 + 10)
-      case 0x61...0x66: d = UInt32(c - 0x61 + 10)
-      default: throw .malformed(offset: k, reason: "invalid hex digit in \\u escape")
-      }
-      v = v << 4 | d
-    }
-    return v
-  }
-  while i < stop {
-    let c = base[i]
-    if c != ASCII.backslash {
-      arena.append(c)
-      i += 1
-      continue
-    }
-    guard i + 1 < stop else { throw .malformed(offset: i, reason: "unfinished escape") }
-    let e = base[i + 1]
-    i += 2
-    switch e {
-    case ASCII.quote, ASCII.backslash, ASCII.slash: arena.append(e)
-    case 0x62: arena.append(0x08)  // \b
-    case 0x66: arena.append(0x0C)  // \f
-    case 0x6E: arena.append(0x0A)  // \n
-    case 0x72: arena.append(0x0D)  // \r
-    case 0x74: arena.append(0x09)  // \t
-    case ASCII.u:
-      var scalar = try hex(i)
-      i += 4
-      if (0xD800..<0xDC00).contains(scalar) {
-        if i + 6 <= stop, base[i] == ASCII.backslash, base[i + 1] == ASCII.u {
-          let low = try hex(i + 2)
-          if (0xDC00..<0xE000).contains(low) {
-            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            i += 6
-          } else {
-            scalar = 0xFFFD
-          }
-        } else {
-          scalar = 0xFFFD
-        }
-      } else if (0xDC00..<0xE000).contains(scalar) {
-        scalar = 0xFFFD
-      }
-      arena.appendUTF8(scalar)
-    default:
-      throw .malformed(offset: i - 2, reason: "invalid escape \\\(Character(Unicode.Scalar(e)))")
-    }
-  }
-  return Field(start: out, count: arena.count - out, location: .arena)
 }

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Gives each distinct byte string a small number, without making a `String`
 /// for every lookup: the hot path hashes the bytes where they lie.
 ///
@@ -14,8 +6,7 @@
 ///
 /// One per worker; not thread-safe.
 final class Interner {
-  private var storage: UnsafeMutablePointer<UInt8>
-  private var storageCapacity: Int
+  private var storage: GrowableBytes
   private var storageCount = 0
   private var offsets: [Int] = []
   private var lengths: [Int32] = []
@@ -24,13 +15,10 @@ final class Interner {
   private var mask: Int
 
   init() {
-    storageCapacity = 1 << 16
-    storage = .allocate(capacity: storageCapacity)
+    storage = GrowableBytes(capacity: 1 << 16)
     slots = Array(repeating: -1, count: 1024)
     mask = 1023
   }
-
-  deinit { storage.deallocate() }
 
   var count: Int { offsets.count }
 
@@ -69,22 +57,16 @@ final class Interner {
       let id = slots[slot]
       if id < 0 { break }
       let i = Int(id)
-      if hashes[i] == h && Int(lengths[i]) == n && (n == 0 || memcmp(storage + offsets[i], p!, n) == 0) {
+      if hashes[i] == h && Int(lengths[i]) == n
+        && (n == 0 || Platform.compare(storage.base + offsets[i], p!, count: n) == 0)
+      {
         return id
       }
       slot = (slot + 1) & mask
     }
     // New entry.
-    if storageCount + n > storageCapacity {
-      var newCapacity = storageCapacity * 2
-      while newCapacity < storageCount + n { newCapacity *= 2 }
-      let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-      fresh.update(from: storage, count: storageCount)
-      storage.deallocate()
-      storage = fresh
-      storageCapacity = newCapacity
-    }
-    if n > 0 { (storage + storageCount).update(from: p!, count: n) }
+    storage.reserve(storageCount + n, keeping: storageCount)
+    if n > 0 { (storage.base + storageCount).update(from: p!, count: n) }
     let id = Int32(offsets.count)
     offsets.append(storageCount)
     lengths.append(Int32(n))
@@ -112,7 +94,7 @@ final class Interner {
   }
 
   func bytes(_ id: Int32) -> UnsafeBufferPointer<UInt8> {
-    UnsafeBufferPointer(start: storage + offsets[Int(id)], count: Int(lengths[Int(id)]))
+    UnsafeBufferPointer(start: storage.base + offsets[Int(id)], count: Int(lengths[Int(id)]))
   }
 
   /// The string of an id. Reading never changes the table, so a finished
@@ -127,7 +109,7 @@ final class Interner {
 func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
   let n = min(a.count, b.count)
   if n > 0 {
-    let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+    let c = Platform.compare(a.baseAddress!, b.baseAddress!, count: n)
     if c != 0 { return c < 0 ? -1 : 1 }
   }
   return a.count < b.count ? -1 : a.count > b.count ? 1 : 0

@@ -1,3 +1,5 @@
+// The only place in TightenCore that imports the C library. Everything else
+// goes through `Platform`, so a platform difference is handled once, here.
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -6,10 +8,244 @@
   import Darwin
 #endif
 
-/// The few facts about the process the library needs, without Foundation.
-enum ProcessInfoShim {
-  static var activeProcessorCount: Int {
+/// The few services of the C library that the package needs, with Swift names
+/// and Swift errors.
+///
+///     let fd = try Platform.openForReading("trail.json")   // throws Platform.SystemError
+///     defer { Platform.close(fd) }
+///     let n = try Platform.read(fd, into: buffer, count: 4096)
+public enum Platform {
+  /// An `errno` value with its text, as swift-system's `Errno` wraps it.
+  public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let code: Int32
+
+    public init(code: Int32) { self.code = code }
+
+    /// The value of `errno` now: call right after the failing call.
+    static var current: SystemError { SystemError(code: errno) }
+
+    /// `ENOENT`, for tests and callers that match a missing file.
+    public static let noSuchFile = SystemError(code: ENOENT)
+    /// `EBADF`: the descriptor is not open.
+    public static let badDescriptor = SystemError(code: EBADF)
+
+    /// The C library's text, `No such file or directory`.
+    public var description: String { String(cString: strerror(code)) }
+  }
+
+  /// What `stat` says about a path: its kind and its identity on the device.
+  struct FileStatus: Equatable {
+    enum Kind { case directory, regular, other }
+    var kind: Kind
+    var device: UInt64
+    var inode: UInt64
+  }
+
+  // MARK: - Files
+
+  /// Opens a file for reading (close on exec).
+  static func openForReading(_ path: String) throws(SystemError) -> Int32 {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw .current }
+    return fd
+  }
+
+  /// Reads up to `count` bytes, again when a signal interrupts; 0 at the end of the file.
+  @inline(__always)
+  static func read(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int) throws(SystemError) -> Int {
+    while true {
+      let n = systemRead(fd, buffer, count)
+      if n >= 0 { return n }
+      if errno == EINTR { continue }
+      throw .current
+    }
+  }
+
+  static func close(_ fd: Int32) {
+    _ = systemClose(fd)
+  }
+
+  /// Whether an open descriptor is a folder (false when `fstat` fails).
+  static func isDirectory(_ fd: Int32) -> Bool {
+    var info = stat()
+    return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  /// `stat` of a path, following symbolic links.
+  static func status(_ path: String) throws(SystemError) -> FileStatus {
+    var info = stat()
+    guard stat(path, &info) == 0 else { throw .current }
+    let format = info.st_mode & S_IFMT
+    let kind: FileStatus.Kind = format == S_IFDIR ? .directory : format == S_IFREG ? .regular : .other
+    // Darwin's st_dev is signed; the bits are what identify the device.
+    return FileStatus(
+      kind: kind, device: UInt64(truncatingIfNeeded: info.st_dev), inode: UInt64(truncatingIfNeeded: info.st_ino))
+  }
+
+  /// The names in a folder in the order the system gives them, without `.` and `..`.
+  static func entryNames(_ folder: String) throws(SystemError) -> [String] {
+    guard let dir = opendir(folder) else { throw .current }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      // `d_name` is a fixed C array (256 bytes on Linux, 1024 on Darwin), NUL-terminated.
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      if name == "." || name == ".." { continue }
+      names.append(name)
+    }
+    return names
+  }
+
+  // MARK: - Memory
+
+  /// The first `byte` in `count` bytes at `p`, or nil.
+  @inline(__always)
+  static func findByte(_ byte: UInt8, in p: UnsafePointer<UInt8>, count: Int) -> UnsafePointer<UInt8>? {
+    guard let found = memchr(p, Int32(byte), count) else { return nil }
+    return UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+  }
+
+  /// `memcmp`: negative, zero or positive as `a` sorts before, with or after `b`.
+  @inline(__always)
+  static func compare(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Int32 {
+    memcmp(a, b, count)
+  }
+
+  // MARK: - Process
+
+  /// Processors online (at least 1).
+  static var processorCount: Int {
     let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
     return n > 0 ? n : 1
   }
+
+  /// Whether a descriptor (0, 1, 2, …) is a terminal.
+  public static func isTerminal(_ fd: Int32) -> Bool {
+    isatty(fd) == 1
+  }
+
+  /// Writes every byte to a descriptor, again after partial writes and
+  /// interruptions.
+  ///
+  /// - Throws: `SystemError` when the descriptor refuses the bytes (closed,
+  ///   a pipe whose reader left, a full disk). What was written before stays.
+  public static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) throws(SystemError) {
+    guard var p = bytes.baseAddress else { return }
+    var left = bytes.count
+    while left > 0 {
+      let n = systemWrite(fd, p, left)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw .current
+      }
+      if n == 0 { throw SystemError(code: EIO) }
+      p += n
+      left -= n
+    }
+  }
+
+  /// Seconds on a clock that only goes forward, for measuring durations.
+  public static func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+  }
+
+  /// This process's peak resident memory in megabytes.
+  ///
+  /// On Linux `VmHWM` in `/proc/self/status`: it belongs to the address space
+  /// exec made, whereas `ru_maxrss` carries over the high-water mark of the
+  /// process that forked us. Elsewhere `getrusage`.
+  public static func peakResidentMegabytes() -> Int {
+    if let f = fopen("/proc/self/status", "r") {
+      defer { fclose(f) }
+      var line = [CChar](repeating: 0, count: 256)
+      while fgets(&line, Int32(line.count), f) != nil {
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if text.hasPrefix("VmHWM:"), let kb = Int(text.dropFirst(6).filter(\.isNumber)) { return kb / 1024 }
+      }
+    }
+    var usage = rusage()
+    #if canImport(Glibc)
+      getrusage(RUSAGE_SELF.rawValue, &usage)
+      return usage.ru_maxrss / 1024  // kilobytes
+    #elseif canImport(Musl)
+      getrusage(RUSAGE_SELF, &usage)
+      return usage.ru_maxrss / 1024  // kilobytes
+    #else
+      getrusage(RUSAGE_SELF, &usage)
+      return usage.ru_maxrss / (1024 * 1024)  // bytes on Darwin
+    #endif
+  }
+
+  // MARK: - Tools (the fuzzer)
+
+  /// A file's bytes, read 64 KiB at a time until more than `limit` are in
+  /// hand or the file ends; nil when it cannot be opened.
+  public static func readFile(_ path: String, limit: Int) -> [UInt8]? {
+    guard let fd = try? openForReading(path) else { return nil }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while out.count <= limit {
+      let n = chunk.withUnsafeMutableBytes { (try? read(fd, into: $0.baseAddress!, count: $0.count)) ?? 0 }
+      if n <= 0 { break }
+      out += chunk[0..<n]
+    }
+    return out
+  }
+
+  /// Creates (or empties) a file and writes `bytes` to it; false when it cannot.
+  @discardableResult
+  public static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    return (try? writeAll(bytes, to: fd)) != nil
+  }
+
+  /// Makes a folder (mode 755); one that exists already is fine.
+  public static func makeDirectory(_ path: String) {
+    _ = mkdir(path, 0o755)
+  }
+
+  /// Calls `handler` when the process crashes: SIGSEGV, SIGILL, SIGTRAP,
+  /// SIGABRT, SIGBUS or SIGFPE.
+  public static func onCrash(_ handler: @convention(c) (Int32) -> Void) {
+    for s in [SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE] { _ = signal(s, handler) }
+  }
+
+  /// Restores a signal's default action and raises it: the process dies of it.
+  public static func raiseWithDefaultAction(_ number: Int32) {
+    _ = signal(number, SIG_DFL)
+    _ = raise(number)
+  }
+
+  /// Ends the process at once, without running Swift teardown.
+  public static func exit(_ code: Int32) -> Never {
+    systemExit(code)
+  }
+}
+
+// Inside `Platform` the names `read`, `write`, `close` and `exit` are its own;
+// out here they are the C library's.
+@inline(__always) private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+  read(fd, buffer, count)
+}
+
+@inline(__always) private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+  write(fd, bytes, count)
+}
+
+private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
+
+private func systemExit(_ code: Int32) -> Never { exit(code) }
+
+/// The few facts about the process the library needs, without Foundation.
+///
+/// Kept for callers outside Trail/ and JSON/; new code uses `Platform.processorCount`.
+enum ProcessInfoShim {
+  static var activeProcessorCount: Int { Platform.processorCount }
 }

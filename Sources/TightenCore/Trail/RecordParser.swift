@@ -1,25 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// What one JSON value turned out to be.
-enum Item {
-  /// A CloudTrail record; its fields are in the parser's `record`.
-  case record
-  /// `{"Records": [` or `{"Events": [`: the array starts at the given index.
-  case container(arrayStart: Int)
-  /// An EventBridge envelope; the record is the `detail` object.
-  case envelope
-  /// An entry of `lookup-events` output; the record is the `CloudTrailEvent` string.
-  case lookupEvent
-  /// Not a record (a number, an object without `eventSource`, …), and why.
-  case notRecord(reason: String)
-}
-
 /// Parses one JSON value in memory into a `RawRecord`, reading only the
 /// fields the analysis needs and skipping the rest.
 struct RecordParser {
@@ -28,17 +6,14 @@ struct RecordParser {
 
   /// Parses the value at `cursor.pos`; on return `cursor.pos` is past it,
   /// except for `.container`, where it is left inside the object.
+  ///
+  /// The members are read in one loop here, not in a helper: the key paths
+  /// below must fold into this body for the hot path to stay fast.
   mutating func parseItem(_ c: inout JSONCursor) throws(ScanFailure) -> Item {
     record.reset()
     arena.reset()
     let first = try c.peekSignificant()
-    guard first == ASCII.openBrace else {
-      c.tooDeep = false
-      try c.skipValue()
-      let what = first == ASCII.openBracket ? "an array" : first == ASCII.quote ? "a string" : "a scalar"
-      if c.tooDeep { return .notRecord(reason: "\(what) nested deeper than \(c.depthLimit) levels") }
-      return .notRecord(reason: "\(what), not a record object")
-    }
+    guard first == ASCII.openBrace else { return try notObject(&c, first) }
     let objectStart = c.pos
     c.pos += 1
     var firstMember = true
@@ -64,15 +39,7 @@ struct RecordParser {
       case .userIdentity: try userIdentity(&c)
       case .resources: try resources(&c)
       case .detail: try raw(&c, \.detail, "detail")
-      case .cloudTrailEvent:
-        if try c.consumeNull() { break }
-        guard try c.peekSignificant() == ASCII.quote else {
-          try wrongType(&c, "CloudTrailEvent", "a string")
-          break
-        }
-        let s = try c.string()
-        record.cloudTrailEvent = Field(start: s.start, count: s.count, location: .record)
-        record.cloudTrailEventEscaped = s.hasEscape
+      case .cloudTrailEvent: try cloudTrailEvent(&c)
       case .records, .events:
         if try c.peekSignificant() == ASCII.openBracket {
           return .container(arrayStart: c.pos)
@@ -84,23 +51,50 @@ struct RecordParser {
         if c.tooDeep { invalid("a value nested deeper than \(c.depthLimit) levels", at: start) }
       }
     }
+    return classify(c.base, objectStart: objectStart)
+  }
+
+  /// A value that is not an object (`first` is its first byte): skipped, and why it is no record.
+  private func notObject(_ c: inout JSONCursor, _ first: UInt8) throws(ScanFailure) -> Item {
+    c.tooDeep = false
+    try c.skipValue()
+    let what = first == ASCII.openBracket ? "an array" : first == ASCII.quote ? "a string" : "a scalar"
+    if c.tooDeep { return .notRecord(reason: "\(what) nested deeper than \(c.depthLimit) levels") }
+    return .notRecord(reason: "\(what), not a record object")
+  }
+
+  /// What an object whose members are all read turned out to be.
+  @inline(__always)
+  private mutating func classify(_ base: UnsafePointer<UInt8>, objectStart: Int) -> Item {
     if record.eventSource.isPresent || record.eventName.isPresent {
       if record.invalidReason == nil {
         if !record.eventSource.isPresent { invalid("the record has no eventSource", at: objectStart) }
         if !record.eventName.isPresent { invalid("the record has no eventName", at: objectStart) }
         for (field, name) in [(record.eventSource, "eventSource"), (record.eventName, "eventName")]
-        where !validUTF8(c.base, field) {
+        where !validUTF8(base, field) {
           invalid("\(name) is not valid UTF-8", at: objectStart)
         }
       }
       return .record
     }
-    if record.detail.isPresent, c.base[record.detail.start] == ASCII.openBrace { return .envelope }
+    if record.detail.isPresent, base[record.detail.start] == ASCII.openBrace { return .envelope }
     if record.cloudTrailEvent.isPresent { return .lookupEvent }
     if record.invalidReason == nil && record.identityType.isPresent {
       return .notRecord(reason: "a record without eventSource and eventName")
     }
     return .notRecord(reason: "an object without eventSource or eventName (not a CloudTrail record)")
+  }
+
+  /// `CloudTrailEvent` of lookup-events output: the record as a JSON string, kept undecoded.
+  private mutating func cloudTrailEvent(_ c: inout JSONCursor) throws(ScanFailure) {
+    if try c.consumeNull() { return }
+    guard try c.peekSignificant() == ASCII.quote else {
+      try wrongType(&c, "CloudTrailEvent", "a string")
+      return
+    }
+    let s = try c.string()
+    record.cloudTrailEvent = Field(start: s.start, count: s.count, location: .record)
+    record.cloudTrailEventEscaped = s.hasEscape
   }
 
   // MARK: - Members
@@ -284,85 +278,5 @@ extension RecordParser {
     }
     if !bytes.contains(where: { $0 >= 0x80 }) { return true }
     return String(validating: bytes, as: UTF8.self) != nil
-  }
-}
-
-func typeName(_ first: UInt8) -> String {
-  switch first {
-  case ASCII.quote: "a string"
-  case ASCII.openBrace: "an object"
-  case ASCII.openBracket: "an array"
-  case ASCII.t, ASCII.f: "a boolean"
-  case ASCII.n: "null"
-  default: "a number"
-  }
-}
-
-@inline(__always)
-func same(_ p: UnsafePointer<UInt8>, _ n: Int, _ literal: StaticString) -> Bool {
-  n == literal.utf8CodeUnitCount && memcmp(p, literal.utf8Start, n) == 0
-}
-
-/// The member names of a record that the parser acts on.
-enum RecordKey {
-  case eventSource, eventName, eventTime, timestamp, awsRegion, errorCode, errorMessage, eventType
-  case eventCategory, recipientAccountId, sourceIPAddress, readOnly, managementEvent
-  case requestParameters, responseElements, additionalEventData, userIdentity, resources
-  case detail, cloudTrailEvent, records, events, other
-
-  @inline(__always)
-  init(_ p: UnsafePointer<UInt8>, _ n: Int) {
-    switch n {
-    case 6:
-      self = same(p, n, "detail") ? .detail : same(p, n, "Events") ? .events : .other
-    case 7:
-      self = same(p, n, "Records") ? .records : .other
-    case 8:
-      self = same(p, n, "readOnly") ? .readOnly : .other
-    case 9:
-      if same(p, n, "eventName") {
-        self = .eventName
-      } else if same(p, n, "eventTime") {
-        self = .eventTime
-      } else if same(p, n, "awsRegion") {
-        self = .awsRegion
-      } else if same(p, n, "errorCode") {
-        self = .errorCode
-      } else if same(p, n, "eventType") {
-        self = .eventType
-      } else if same(p, n, "resources") {
-        self = .resources
-      } else {
-        self = .other
-      }
-    case 10:
-      self = same(p, n, "@timestamp") ? .timestamp : .other
-    case 11:
-      self = same(p, n, "eventSource") ? .eventSource : .other
-    case 12:
-      self = same(p, n, "userIdentity") ? .userIdentity : same(p, n, "errorMessage") ? .errorMessage : .other
-    case 13:
-      self = same(p, n, "eventCategory") ? .eventCategory : .other
-    case 15:
-      if same(p, n, "managementEvent") {
-        self = .managementEvent
-      } else if same(p, n, "sourceIPAddress") {
-        self = .sourceIPAddress
-      } else if same(p, n, "CloudTrailEvent") {
-        self = .cloudTrailEvent
-      } else {
-        self = .other
-      }
-    case 16:
-      self = same(p, n, "responseElements") ? .responseElements : .other
-    case 17:
-      self = same(p, n, "requestParameters") ? .requestParameters : .other
-    case 18:
-      self = same(p, n, "recipientAccountId") ? .recipientAccountId : .other
-    case 19:
-      self = same(p, n, "additionalEventData") ? .additionalEventData : .other
-    default:
-      self = .other
-    }
   }
 }

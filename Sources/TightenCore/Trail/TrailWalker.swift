@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Why a file found in a folder is not read.
 public enum SkipReason: String, Sendable, Codable, CaseIterable {
   /// A `CloudTrail-Digest` file: integrity hashes, not events.
@@ -60,15 +52,14 @@ public struct TrailWalker: Sendable {
         listing.files.append(path)
         continue
       }
-      var info = stat()
-      guard stat(path, &info) == 0 else {
-        listing.failures.append(InputError(path: path, kind: .unreadable, reason: String(cString: strerror(errno))))
-        continue
-      }
-      if (info.st_mode & S_IFMT) == S_IFDIR {
-        walk(path, &listing, &seen)
-      } else {
-        listing.files.append(path)
+      do throws(Platform.SystemError) {
+        if try Platform.status(path).kind == .directory {
+          walk(path, &listing, &seen)
+        } else {
+          listing.files.append(path)
+        }
+      } catch {
+        listing.failures.append(InputError(path: path, kind: .unreadable, reason: error.description))
       }
     }
     return listing
@@ -77,80 +68,65 @@ public struct TrailWalker: Sendable {
   private struct FileID: Hashable {
     var device: UInt64
     var inode: UInt64
+
+    init(_ status: Platform.FileStatus) {
+      device = status.device
+      inode = status.inode
+    }
   }
 
   private func walk(_ folder: String, _ listing: inout TrailListing, _ seen: inout Set<FileID>) {
-    var info = stat()
-    guard stat(folder, &info) == 0 else {
-      listing.failures.append(InputError(path: folder, kind: .unreadable, reason: String(cString: strerror(errno))))
-      return
-    }
-    guard seen.insert(FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted else {
-      return  // a link back to a folder already walked
-    }
-    guard let dir = opendir(folder) else {
-      listing.failures.append(InputError(path: folder, kind: .unreadable, reason: String(cString: strerror(errno))))
-      return
-    }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+    let names: [String]
+    do throws(Platform.SystemError) {
+      guard seen.insert(FileID(try Platform.status(folder))).inserted else {
+        return  // a link back to a folder already walked
       }
-      if name == "." || name == ".." { continue }
-      names.append(name)
+      names = try Platform.entryNames(folder)
+    } catch {
+      listing.failures.append(InputError(path: folder, kind: .unreadable, reason: error.description))
+      return
     }
-    closedir(dir)
-    names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     let prefix = folder.hasSuffix("/") ? folder : folder + "/"
-    for name in names {
+    for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
       let path = prefix + name
-      var entryInfo = stat()
-      guard stat(path, &entryInfo) == 0 else {
+      let entry: Platform.FileStatus
+      do throws(Platform.SystemError) {
+        entry = try Platform.status(path)
+      } catch {
         // A dangling link or a file that vanished: say so, go on.
-        listing.failures.append(InputError(path: path, kind: .unreadable, reason: String(cString: strerror(errno))))
+        listing.failures.append(InputError(path: path, kind: .unreadable, reason: error.description))
         continue
       }
-      if (entryInfo.st_mode & S_IFMT) == S_IFDIR {
+      switch entry.kind {
+      case .directory:
         if name.hasPrefix(".") { continue }  // .git, .build and other hidden folders
         if name == "CloudTrail-Digest" {
           listing.skipped[.digest, default: 0] += countFiles(path, &seen)
           continue
         }
         walk(path, &listing, &seen)
+      case .regular:
+        if let reason = skipReason(name) {
+          listing.skipped[reason, default: 0] += 1
+        } else {
+          listing.files.append(path)
+        }
+      case .other:
         continue
-      }
-      guard (entryInfo.st_mode & S_IFMT) == S_IFREG else { continue }
-      if let reason = skipReason(name) {
-        listing.skipped[reason, default: 0] += 1
-      } else {
-        listing.files.append(path)
       }
     }
   }
 
   /// Files under a folder that is passed over whole, so the count stays honest.
   private func countFiles(_ folder: String, _ seen: inout Set<FileID>) -> Int {
-    var info = stat()
-    guard stat(folder, &info) == 0,
-      seen.insert(FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted,
-      let dir = opendir(folder)
+    guard let status = try? Platform.status(folder), seen.insert(FileID(status)).inserted,
+      let names = try? Platform.entryNames(folder)
     else { return 0 }
-    defer { closedir(dir) }
     var count = 0
-    while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      if name == "." || name == ".." { continue }
+    for name in names {
       let path = folder + "/" + name
-      var entryInfo = stat()
-      guard stat(path, &entryInfo) == 0 else { continue }
-      if (entryInfo.st_mode & S_IFMT) == S_IFDIR {
-        count += countFiles(path, &seen)
-      } else {
-        count += 1
-      }
+      guard let entry = try? Platform.status(path) else { continue }
+      count += entry.kind == .directory ? countFiles(path, &seen) : 1
     }
     return count
   }
