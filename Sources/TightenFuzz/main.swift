@@ -35,7 +35,7 @@ let target = arguments[1]
     forwarded.removeAll()
     let status = cStrings.withUnsafeMutableBufferPointer { buffer -> Int32 in
       var argv = buffer.baseAddress!
-      return LLVMFuzzerRunDriver(&argc, &argv, callback)
+      return libFuzzerRunDriver(&argc, &argv, callback)
     }
     Platform.exit(status)
   }

@@ -36,7 +36,7 @@ struct Diff: ParsableCommand {
   func run() throws {
     let command = DiffCommand(input: trails.input, policyFiles: policies, failOn: failOn, baselinePath: baseline)
     let outcome = try perform { () throws(RunError) in try command.run(observer: trails.observer()) }
-    let started = ProgressLine.now()
+    let started = Platform.monotonicSeconds()
     for warning in outcome.result.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
     let (result, comparison) = (outcome.result, outcome.baseline)
     switch format {
@@ -46,7 +46,7 @@ struct Diff: ParsableCommand {
       Terminal.write(
         DiffReport.text(result, baseline: comparison, style: .init(colour: Terminal.standardOutputIsTerminal)))
     }
-    if trails.timing { Terminal.error("timing: output \(ProgressLine.now() - started) s\n") }
+    if trails.timing { Terminal.error("timing: output \(Platform.monotonicSeconds() - started) s\n") }
     try finish(outcome.status)
   }
 }

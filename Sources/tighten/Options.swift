@@ -1,10 +1,6 @@
 import ArgumentParser
 import TightenCore
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Paths and the filters every command shares.
 struct TrailOptions: ParsableArguments {
   @Argument(help: "Trail files or folders (walked recursively); '-' reads standard input.")
@@ -83,7 +79,7 @@ struct TrailOptions: ParsableArguments {
     }
     observer.analysed = { @Sendable (analysis: TrailAnalysis) in
       progress?.finish()
-      if memory { Terminal.error("memory: peak \(peakMemoryMegabytes()) MB\n") }
+      if memory { Terminal.error("memory: peak \(Platform.peakResidentMegabytes()) MB\n") }
       for failure in analysis.files.failed { Terminal.diagnose(failure.path, "error", failure.message) }
       for warning in analysis.files.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
     }
@@ -112,21 +108,4 @@ func finish(_ status: RunStatus) throws {
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case text, json, markdown
-}
-
-/// This program's peak resident memory. `VmHWM` belongs to the address space
-/// exec made, whereas `ru_maxrss` carries over the high-water mark of the
-/// process that forked us.
-func peakMemoryMegabytes() -> Int {
-  if let f = fopen("/proc/self/status", "r") {
-    defer { fclose(f) }
-    var line = [CChar](repeating: 0, count: 256)
-    while fgets(&line, Int32(line.count), f) != nil {
-      let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      if text.hasPrefix("VmHWM:"), let kb = Int(text.dropFirst(6).filter(\.isNumber)) { return kb / 1024 }
-    }
-  }
-  var usage = rusage()
-  getrusage(RUSAGE_SELF.rawValue, &usage)
-  return usage.ru_maxrss / 1024
 }

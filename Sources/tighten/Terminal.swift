@@ -44,16 +44,12 @@ final class ProgressLine: Sendable {
     var drawn = false
   }
 
-  private let start = ProgressLine.now()
+  private let start = Platform.monotonicSeconds()
   private let state = Mutex(State())
-
-  static func now() -> Double {
-    Platform.monotonicSeconds()
-  }
 
   func update(_ p: AnalysisProgress) {
     state.withLock { state in
-      let t = Self.now()
+      let t = Platform.monotonicSeconds()
       guard t - state.lastDraw > 0.2 || p.filesDone == p.filesTotal else { return }
       state.lastDraw = t
       let rate = Int(Double(p.events) / max(t - start, 0.001))

@@ -2,14 +2,6 @@ import Foundation
 import Testing
 import TightenTestSupport
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Every kind of bad input a nightly job meets, through the built binary:
 /// the exact message and exit status, the other files still analysed.
 @Suite("Broken inputs")
@@ -160,7 +152,7 @@ struct BrokenInputTests {
       try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/proc/self/mem")
     } else {
       try Fixtures.write("{}", to: "unreadable.json", in: root)
-      chmod(path, 0)
+      try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: path)
     }
     let (r, _) = try Self.scan(path)
     #expect(r.status == 3)

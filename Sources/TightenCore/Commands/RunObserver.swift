@@ -18,23 +18,13 @@ public struct RunObserver: Sendable {
 
   /// Times the phases that follow one another: `lap("diff")` reports the time since the last lap.
   final class Laps: @unchecked Sendable {
-    private var last = Stopwatch.seconds()
+    private var last = Platform.monotonicSeconds()
     private let observer: RunObserver
     init(_ observer: RunObserver) { self.observer = observer }
     func lap(_ phase: String) {
-      let now = Stopwatch.seconds()
+      let now = Platform.monotonicSeconds()
       observer.phase?(phase, now - last)
       last = now
     }
-  }
-}
-
-/// Seconds on a monotonic clock, for phase timings.
-enum Stopwatch {
-  private static let origin = ContinuousClock.now
-
-  static func seconds() -> Double {
-    let elapsed = ContinuousClock.now - origin
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
   }
 }

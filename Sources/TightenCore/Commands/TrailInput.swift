@@ -14,11 +14,11 @@ public struct TrailInput: Sendable {
   /// Reads the trails. A run that read no file and no event is an error: nothing to say anything about.
   func analyze(mapper: PermissionMapper, observer: RunObserver) throws(RunError) -> TrailAnalysis {
     let analyzer = TrailAnalyzer(filter: filter, mapper: mapper, workers: workers)
-    let started = Stopwatch.seconds()
+    let started = Platform.monotonicSeconds()
     let analysis = analyzer.analyze(paths: paths, progress: observer.progress) { phase in
-      observer.phase?("\(phase) at", Stopwatch.seconds() - started)
+      observer.phase?("\(phase) at", Platform.monotonicSeconds() - started)
     }
-    observer.phase?("analysis", Stopwatch.seconds() - started)
+    observer.phase?("analysis", Platform.monotonicSeconds() - started)
     observer.analysed?(analysis)
     if analysis.files.read == 0 && analysis.events.total == 0 {
       throw analysis.files.failed.isEmpty ? .noTrailFiles(paths) : .noReadableInput

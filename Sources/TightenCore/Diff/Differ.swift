@@ -9,7 +9,7 @@ public struct Differ: Sendable {
   public init(policies: PolicySet, mapper: PermissionMapper = .init(), workers: Int? = nil) {
     self.policies = policies
     self.mapper = mapper
-    self.workers = max(1, workers ?? ProcessInfoShim.activeProcessorCount)
+    self.workers = max(1, workers ?? Platform.processorCount)
   }
 
   /// What each row of usage tells against the policies, evaluated on all cores.

@@ -91,27 +91,8 @@ public final class ByteSink {
       append("null" as StaticString)
       return
     }
-    let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-    let rest = Int(seconds - Int64(days) * 86_400)
-    let (y, m, d) = Timestamp.civilFromDays(days)
-    func two(_ v: Int) {
-      buffer.append(UInt8(v / 10) + 0x30)
-      buffer.append(UInt8(v % 10) + 0x30)
-    }
     buffer.append(0x22)
-    two(y / 100)
-    two(y % 100)
-    buffer.append(0x2D)
-    two(m)
-    buffer.append(0x2D)
-    two(d)
-    buffer.append(0x54)
-    two(rest / 3600)
-    buffer.append(0x3A)
-    two(rest / 60 % 60)
-    buffer.append(0x3A)
-    two(rest % 60)
-    buffer.append(0x5A)
+    Timestamp.format(seconds, into: buffer)
     buffer.append(0x22)
   }
 }

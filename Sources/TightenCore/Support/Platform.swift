@@ -242,10 +242,3 @@ public enum Platform {
 private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
 
 private func systemExit(_ code: Int32) -> Never { exit(code) }
-
-/// The few facts about the process the library needs, without Foundation.
-///
-/// Kept for callers outside Trail/ and JSON/; new code uses `Platform.processorCount`.
-enum ProcessInfoShim {
-  static var activeProcessorCount: Int { Platform.processorCount }
-}

@@ -28,7 +28,7 @@ public struct TrailAnalyzer: Sendable {
     self.mapper = mapper
     self.scanLimits = scanLimits
     self.decompressionLimits = decompressionLimits
-    self.workers = max(1, workers ?? ProcessInfoShim.activeProcessorCount)
+    self.workers = max(1, workers ?? Platform.processorCount)
   }
 
   /// Walks `paths` and analyses every trail file found.
