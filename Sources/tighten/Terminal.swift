@@ -11,9 +11,19 @@ enum Terminal {
     text.withUTF8 { write($0) }
   }
 
-  /// Writes to standard output; a reader that went away (`| head`) ends the writing quietly.
+  /// The first failed write to standard output (a full disk, `/dev/full`, a
+  /// reader that went away): the run then ends with exit status 2.
+  static var outputFailure: Platform.SystemError? { failure.withLock { $0 } }
+  private static let failure = Mutex<Platform.SystemError?>(nil)
+
+  /// Writes to standard output; after a failure nothing more is written.
   static func write(_ bytes: UnsafeBufferPointer<UInt8>) {
-    try? Platform.writeAll(UnsafeRawBufferPointer(bytes), to: 1)
+    guard outputFailure == nil else { return }
+    do throws(Platform.SystemError) {
+      try Platform.writeAll(UnsafeRawBufferPointer(bytes), to: 1)
+    } catch {
+      failure.withLock { $0 = $0 ?? error }
+    }
   }
 
   /// Standard output as a sink for large reports.

@@ -36,7 +36,13 @@ struct Tighten: ParsableCommand {
   }
 }
 
+/// Exits, unless the output could not be written: that is exit status 2,
+/// whatever the run decided, with the reason (but for a reader that went away).
 private func terminate(_ code: Int32) -> Never {
+  if let failure = Terminal.outputFailure {
+    if failure != .brokenPipe { Terminal.diagnose("tighten", "error", "cannot write the output (\(failure))") }
+    Platform.exit(ExitStatus.cannotRun.rawValue)
+  }
   Platform.exit(code)
 }
 

@@ -46,7 +46,7 @@ public struct GenerateCommand: Sendable {
     do {
       guard let declared else {
         outcome.documents = try generator.documents(generator.statements(from: analysis), name: "policy")
-        try deliver(outcome.documents)
+        try deliver(outcome.documents, inputs: inputs(analysis, nil))
         return outcome
       }
       let policies: PolicySet
@@ -59,10 +59,14 @@ public struct GenerateCommand: Sendable {
       let refined = generator.refine(analysis, policies: policies, diff: diff)
       outcome.documents = try generator.documents(refined.documents)
       outcome.changelog = refined.changelog
-      try deliver(outcome.documents)
+      try deliver(outcome.documents, inputs: inputs(analysis, declared))
       if let historyPath {
         let turn = History.turn(refined.changelog, diff: diff, trails: input.paths)
-        do { outcome.history = try History.append(turn, to: historyPath) } catch { throw RunError.history(error) }
+        do {
+          outcome.history = try History.append(turn, to: historyPath, inputs: inputs(analysis, declared))
+        } catch {
+          throw RunError.history(error)
+        }
       }
     } catch let error as GeneratorError {
       throw .generator(error)
@@ -75,11 +79,16 @@ public struct GenerateCommand: Sendable {
   }
 
   /// Writes the documents to the output folder, or checks that one document will do for standard output.
-  private func deliver(_ documents: [PolicyDocument]) throws(RunError) {
+  private func deliver(_ documents: [PolicyDocument], inputs: Set<FileIdentity>) throws(RunError) {
     guard let outputFolder else {
       if documents.count > 1 { throw .needsOutputFolder(documents: documents.count, maxSize: options.maxSize) }
       return
     }
-    try PolicyOutput.write(documents, to: outputFolder)
+    try PolicyOutput.write(documents, to: outputFolder, inputs: inputs)
+  }
+
+  /// Every file the run reads: trails and declared policies.
+  private func inputs(_ analysis: TrailAnalysis, _ declared: DeclaredPolicies?) -> Set<FileIdentity> {
+    analysis.inputFiles.union((declared?.files ?? []).compactMap { FileIdentity(path: $0.path) })
   }
 }

@@ -2,15 +2,27 @@ import Foundation
 
 /// Writes generated documents into a folder, one file per document, named as the documents are.
 public enum PolicyOutput {
-  public static func write(_ documents: [PolicyDocument], to folder: String) throws(RunError) {
-    let url = URL(fileURLWithPath: folder)
+  /// Writes each document with `FileWriter` (atomically, never over `inputs` or through a link).
+  public static func write(_ documents: [PolicyDocument], to folder: String, inputs: Set<FileIdentity> = [])
+    throws(RunError)
+  {
     do {
-      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-      for document in documents {
-        try Data(PolicyWriter.json(document).utf8).write(to: url.appendingPathComponent(document.name))
-      }
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
-      throw .write(path: folder, message: "cannot write the policies (\(error.localizedDescription))")
+      throw .write(path: folder, message: "cannot make the folder (\(Self.reason(error)))")
     }
+    let writer = FileWriter(inputs: inputs)
+    for document in documents {
+      do {
+        try writer.write(PolicyWriter.json(document), to: folder + "/" + document.name)
+      } catch {
+        throw .write(path: error.path, message: error.message)
+      }
+    }
+  }
+
+  static func reason(_ error: any Error) -> String {
+    let error = error as NSError
+    return (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
   }
 }

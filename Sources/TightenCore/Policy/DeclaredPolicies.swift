@@ -70,19 +70,31 @@ public struct DeclaredPolicies: Sendable {
     return PolicySet(documents: documents, warnings: reader.warnings)
   }
 
+  /// Policy files larger than this are refused: an account's whole
+  /// authorization details are a few MiB; a policy document is at most 10,240
+  /// characters (IAM quotas).
+  public static let sizeLimit = 64 << 20
+  /// YAML is read by a slower parser; CloudFormation itself takes templates of
+  /// at most 1 MB (CloudFormation quotas, "Template body size in an Amazon S3 object").
+  public static let yamlSizeLimit = 4 << 20
+
   private static func read(_ path: String) throws(PolicyError) -> File {
-    let text: String
-    do {
-      let data = try Data(contentsOf: URL(fileURLWithPath: path))
-      guard let decoded = String(data: data, encoding: .utf8) else {
-        throw PolicyError(path: path, place: "", reason: "the file is not UTF-8 text")
-      }
-      text = decoded
-    } catch let error as PolicyError {
-      throw error
+    let bytes: [UInt8]
+    var isFolder = false
+    do throws(Platform.SystemError) {
+      let fd = try Platform.openForReading(path)
+      defer { Platform.close(fd) }
+      isFolder = Platform.isDirectory(fd)
+      bytes = isFolder ? [] : try Platform.readAll(fd, limit: sizeLimit + 1)
     } catch {
-      let reason = (error as NSError).localizedFailureReason ?? "cannot be read"
-      throw PolicyError(path: path, place: "", reason: "cannot read the file (\(reason))")
+      throw PolicyError(path: path, place: "", reason: "cannot read the file (\(error.description))")
+    }
+    if isFolder { throw PolicyError(path: path, place: "", reason: "is a folder, not a policy file") }
+    if bytes.count > sizeLimit {
+      throw PolicyError(path: path, place: "", reason: "larger than \(sizeLimit >> 20) MiB: not a policy file")
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw PolicyError(path: path, place: "", reason: "the file is not UTF-8 text")
     }
     return try parse(text, path: path)
   }
@@ -94,6 +106,9 @@ public struct DeclaredPolicies: Sendable {
     let value: PolicyValue
     let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
     if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || !(trimmed.hasPrefix("{") || trimmed.hasPrefix("[")) {
+      if text.utf8.count > yamlSizeLimit {
+        throw PolicyError(path: path, place: "", reason: "YAML larger than \(yamlSizeLimit >> 20) MiB: not a template")
+      }
       value = try PolicyValue.parseYAML(text, path: path)
     } else {
       value = try PolicyValue.parseJSON(text, path: path)

@@ -50,16 +50,15 @@ struct IPNetwork {
   var prefix: Int
 
   init?(_ text: String) {
-    let parts = text.split(separator: "/", maxSplits: 1)
+    let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
     guard let address = IPAddress(String(parts[0])) else { return nil }
     self.address = address
     if parts.count == 2 {
-      guard let p = Int(parts[1]) else { return nil }
+      guard let p = Int(parts[1]), p >= 0, p <= (address.isV4 ? 32 : 128) else { return nil }
       prefix = address.isV4 ? p + 96 : p
     } else {
       prefix = 128
     }
-    guard prefix >= 0 && prefix <= 128 else { return nil }
   }
 
   func contains(_ other: IPAddress) -> Bool {

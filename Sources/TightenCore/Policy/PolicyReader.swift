@@ -109,6 +109,14 @@ struct PolicyReader {
       resources: resources, notResources: notResources, conditions: conditions, variables: variables)
   }
 
+  /// `IpAddress` and `NotIpAddress`, with or without a set prefix or `IfExists`.
+  static func isIPOperator(_ op: String) -> Bool {
+    var base = Substring(op)
+    for prefix in ["ForAnyValue:", "ForAllValues:"] where base.hasPrefix(prefix) { base = base.dropFirst(prefix.count) }
+    if base.hasSuffix("IfExists") { base = base.dropLast("IfExists".count) }
+    return base == "IpAddress" || base == "NotIpAddress"
+  }
+
   /// `Condition`: operator → key → value or values, in the order written.
   func conditions(_ condition: PolicyValue?, _ place: String) throws(PolicyError) -> [ConditionClause] {
     guard let condition else { return [] }
@@ -117,14 +125,19 @@ struct PolicyReader {
     for (op, keys) in operators {
       guard let pairs = keys.members else { throw fail("\(place).\(op)", "must map condition keys to values") }
       for (key, raw) in pairs {
-        let values: [String]
-        switch raw {
-        case .array(let items): values = items.compactMap(\.scalarText)
-        default:
-          guard let text = raw.scalarText else {
-            throw fail("\(place).\(op).\(key)", "a condition value must be a string, number or boolean")
+        let here = "\(place).\(op).\(key)"
+        var values: [String] = []
+        let items: [PolicyValue]
+        if case .array(let list) = raw { items = list } else { items = [raw] }
+        for (i, item) in items.enumerated() {
+          guard let text = item.scalarText else {
+            let at = raw.isArray ? "\(here)[\(i)]" : here
+            throw fail(at, "a condition value must be a string, number or boolean, found \(item.kind)")
           }
-          values = [text]
+          values.append(text)
+        }
+        if Self.isIPOperator(op), let bad = values.first(where: { IPNetwork($0) == nil }) {
+          throw fail(here, "'\(bad)' is not an IP address or CIDR range")
         }
         conditions.append(ConditionClause(op: op, key: key, values: values))
       }

@@ -44,6 +44,11 @@ public indirect enum PolicyValue: Sendable, Equatable {
     }
   }
 
+  var isArray: Bool {
+    if case .array = self { return true }
+    return false
+  }
+
   public var kind: String {
     switch self {
     case .string: "a string"
@@ -102,9 +107,13 @@ public indirect enum PolicyValue: Sendable, Equatable {
     case ASCII.openBrace:
       c.pos += 1
       var members: [(String, PolicyValue)] = []
+      var keys = Set<String>()
       var first = true
       while let key = try c.nextMember(&first) {
-        members.append((try text(c, key, arena), try parse(&c, arena, depth: depth + 1)))
+        let name = try text(c, key, arena)
+        // IAM rejects a policy with a key twice; readers differ on which one wins (jq: the last).
+        guard keys.insert(name).inserted else { throw c.malformed("duplicate key \"\(name)\"", at: key.start - 1) }
+        members.append((name, try parse(&c, arena, depth: depth + 1)))
       }
       return .object(members)
     case ASCII.openBracket:
@@ -121,10 +130,40 @@ public indirect enum PolicyValue: Sendable, Equatable {
       case "false": return .bool(false)
       case "null": return .null
       default:
-        guard text.first == "-" || text.first?.isNumber == true else { throw c.malformed("invalid value", at: start) }
+        guard isJSONNumber(text.utf8) else { throw c.malformed("invalid value '\(text)'", at: start) }
         return .number(text)
       }
     }
+  }
+
+  /// JSON's number grammar (RFC 8259, section 6): `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+  static func isJSONNumber(_ text: String.UTF8View) -> Bool {
+    var i = text.startIndex
+    func digits() -> Int {
+      var n = 0
+      while i < text.endIndex, (0x30...0x39).contains(text[i]) {
+        i = text.index(after: i)
+        n += 1
+      }
+      return n
+    }
+    func take(_ byte: UInt8) -> Bool {
+      guard i < text.endIndex, text[i] == byte else { return false }
+      i = text.index(after: i)
+      return true
+    }
+    _ = take(0x2D)
+    if take(0x30) {
+      if i < text.endIndex, (0x30...0x39).contains(text[i]) { return false }
+    } else if digits() == 0 {
+      return false
+    }
+    if take(0x2E) && digits() == 0 { return false }
+    if take(0x65) || take(0x45) {
+      if !take(0x2B) { _ = take(0x2D) }
+      if digits() == 0 { return false }
+    }
+    return i == text.endIndex
   }
 
   private static func string(_ c: inout JSONCursor, _ arena: ByteArena) throws(ScanFailure) -> String {
@@ -144,10 +183,25 @@ public indirect enum PolicyValue: Sendable, Equatable {
 
   // MARK: - YAML
 
+  /// Bounds on what YAML anchors and aliases may expand to: a template of a
+  /// few hundred bytes can otherwise alias itself into billions of values
+  /// ("billion laughs").
+  public struct YAMLLimits: Sendable {
+    /// Values (scalars, sequences and mappings) after expansion.
+    public var values = 1_000_000
+    /// Uses of an alias after expansion.
+    public var aliases = 10_000
+    /// Bytes of scalar text after expansion.
+    public var bytes = 16 << 20
+    public init() {}
+  }
+
   /// Parses YAML (CloudFormation templates), turning short-form tags into
   /// their long form: `!Sub "x"` → `{"Fn::Sub": "x"}`, `!Ref X` → `{"Ref": "X"}`,
-  /// `!GetAtt A.B` → `{"Fn::GetAtt": ["A", "B"]}`.
-  public static func parseYAML(_ text: String, path: String) throws(PolicyError) -> PolicyValue {
+  /// `!GetAtt A.B` → `{"Fn::GetAtt": ["A", "B"]}`. Aliases expand within `limits`.
+  public static func parseYAML(_ text: String, path: String, limits: YAMLLimits = .init()) throws(PolicyError)
+    -> PolicyValue
+  {
     let node: Node?
     do {
       node = try Yams.compose(yaml: text)
@@ -157,10 +211,42 @@ public indirect enum PolicyValue: Sendable, Equatable {
       throw PolicyError(path: path, place: "", reason: "invalid YAML: \(error)")
     }
     guard let node else { throw PolicyError(path: path, place: "", reason: "the file is empty") }
-    return convert(node)
+    var expansion = YAMLExpansion(limits: limits)
+    do throws(YAMLExpansion.Exceeded) {
+      return try convert(node, &expansion)
+    } catch {
+      throw PolicyError(path: path, place: "", reason: "YAML aliases expand to more than \(error.limit); refused")
+    }
   }
 
-  private static func convert(_ node: Node) -> PolicyValue {
+  /// What a YAML document has expanded to so far.
+  struct YAMLExpansion {
+    struct Exceeded: Error { var limit: String }
+    let limits: YAMLLimits
+    var values = 0
+    var aliases = 0
+    var bytes = 0
+    /// Anchors met once: a node with one of these met again is an alias use.
+    var anchors = Set<String>()
+
+    mutating func count(_ node: Node) throws(Exceeded) {
+      values += 1
+      if values > limits.values { throw Exceeded(limit: "\(limits.values) values") }
+      if let anchor = node.anchor?.rawValue, !anchors.insert(anchor).inserted {
+        aliases += 1
+        if aliases > limits.aliases { throw Exceeded(limit: "\(limits.aliases) alias uses") }
+      }
+      if case .scalar(let scalar) = node {
+        bytes += scalar.string.utf8.count
+        if bytes > limits.bytes { throw Exceeded(limit: "\(limits.bytes >> 20) MiB of text") }
+      }
+    }
+  }
+
+  private static func convert(_ node: Node, _ expansion: inout YAMLExpansion) throws(YAMLExpansion.Exceeded)
+    -> PolicyValue
+  {
+    try expansion.count(node)
     let tag = node.tag.rawValue
     let value: PolicyValue
     switch node {
@@ -179,12 +265,21 @@ public indirect enum PolicyValue: Sendable, Equatable {
         value = .string(scalar.string)
       }
     case .sequence(let sequence):
-      value = .array(sequence.map(convert))
+      var items: [PolicyValue] = []
+      for item in sequence { items.append(try convert(item, &expansion)) }
+      value = .array(items)
     case .mapping(let mapping):
-      value = .object(mapping.map { (key, v) in (key.string ?? "", convert(v)) })
+      var members: [(String, PolicyValue)] = []
+      for (key, item) in mapping { members.append((key.string ?? "", try convert(item, &expansion))) }
+      value = .object(members)
     case .alias:
       value = .null
     }
+    return shortForm(tag, value)
+  }
+
+  /// `!Ref X` → `{"Ref": "X"}`, `!GetAtt A.B` → `{"Fn::GetAtt": ["A", "B"]}`, `!Sub x` → `{"Fn::Sub": x}`.
+  private static func shortForm(_ tag: String, _ value: PolicyValue) -> PolicyValue {
     guard tag.hasPrefix("!"), !tag.hasPrefix("!!") else { return value }
     let name = String(tag.dropFirst())
     switch name {

@@ -28,6 +28,10 @@ public enum Platform {
     public static let noSuchFile = SystemError(code: ENOENT)
     /// `EBADF`: the descriptor is not open.
     public static let badDescriptor = SystemError(code: EBADF)
+    /// `EPIPE`: the reader of a pipe went away.
+    public static let brokenPipe = SystemError(code: EPIPE)
+    /// `EEXIST`: a file is already there.
+    public static let exists = SystemError(code: EEXIST)
 
     /// The C library's text, `No such file or directory`.
     public var description: String { String(cString: strerror(code)) }
@@ -242,3 +246,131 @@ public enum Platform {
 private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
 
 private func systemExit(_ code: Int32) -> Never { exit(code) }
+
+// MARK: - Writing files users keep
+
+extension Platform {
+  /// What `lstat` says of a path itself (a symbolic link is not followed): nil when nothing is there.
+  static func linkStatus(_ path: String) throws(SystemError) -> LinkStatus? {
+    var info = stat()
+    guard lstat(path, &info) == 0 else {
+      if errno == ENOENT { return nil }
+      throw .current
+    }
+    let format = info.st_mode & S_IFMT
+    return LinkStatus(
+      isLink: format == S_IFLNK, isRegular: format == S_IFREG, mode: UInt32(info.st_mode & 0o7777),
+      id: FileIdentity(device: UInt64(truncatingIfNeeded: info.st_dev), inode: UInt64(truncatingIfNeeded: info.st_ino))
+    )
+  }
+
+  struct LinkStatus {
+    var isLink: Bool
+    var isRegular: Bool
+    var mode: UInt32
+    var id: FileIdentity
+  }
+
+  /// The identity of an open file.
+  static func identity(_ fd: Int32) throws(SystemError) -> (id: FileIdentity, isRegular: Bool, size: Int) {
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw .current }
+    return (
+      FileIdentity(device: UInt64(truncatingIfNeeded: info.st_dev), inode: UInt64(truncatingIfNeeded: info.st_ino)),
+      (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size)
+    )
+  }
+
+  /// Creates a file that must not exist yet, never through a symbolic link (mode 0644 less the umask).
+  static func createNew(_ path: String, mode: UInt32 = 0o644) throws(SystemError) -> Int32 {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(mode))
+    guard fd >= 0 else { throw .current }
+    return fd
+  }
+
+  /// Opens a file to append to, creating it if needed; fails on a symbolic link.
+  static func openForAppending(_ path: String) throws(SystemError) -> Int32 {
+    let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, mode_t(0o644))
+    guard fd >= 0 else { throw .current }
+    return fd
+  }
+
+  /// Sets the permission bits of an open file.
+  static func setMode(_ fd: Int32, _ mode: UInt32) {
+    _ = fchmod(fd, mode_t(mode))
+  }
+
+  /// Flushes an open file to the disk.
+  static func sync(_ fd: Int32) throws(SystemError) {
+    guard fsync(fd) == 0 else { throw .current }
+  }
+
+  /// Flushes a folder's entries (a rename in it) to the disk; failures are ignored, as not every file system can.
+  static func syncFolder(_ path: String) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    _ = fsync(fd)
+    _ = systemClose(fd)
+  }
+
+  /// Renames atomically within one file system.
+  static func rename(_ from: String, _ to: String) throws(SystemError) {
+    guard systemRename(from, to) == 0 else { throw .current }
+  }
+
+  /// Removes a file; a missing one is not an error.
+  static func remove(_ path: String) {
+    _ = unlink(path)
+  }
+
+  /// Waits for an exclusive advisory lock on an open file, held until it is closed.
+  static func lock(_ fd: Int32) throws(SystemError) {
+    while flock(fd, LOCK_EX) != 0 {
+      if errno == EINTR { continue }
+      throw .current
+    }
+  }
+
+  static var processID: Int32 { getpid() }
+
+  /// Reads from the current offset to the end of the file, at most `limit` bytes.
+  static func readAll(_ fd: Int32, limit: Int) throws(SystemError) -> [UInt8] {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
+    defer { buffer.deallocate() }
+    var out: [UInt8] = []
+    while out.count < limit {
+      let n = try read(fd, into: buffer.baseAddress!, count: min(buffer.count, limit - out.count))
+      if n == 0 { break }
+      out.append(contentsOf: buffer[..<n])
+    }
+    return out
+  }
+
+  /// Writes every byte of an array.
+  static func writeAll(_ bytes: [UInt8], to fd: Int32) throws(SystemError) {
+    var failure: SystemError? = nil
+    bytes.withUnsafeBytes { raw in
+      do throws(SystemError) { try writeAll(raw, to: fd) } catch { failure = error }
+    }
+    if let failure { throw failure }
+  }
+}
+
+private func systemRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
+
+/// A file's identity on its device: two paths with the same identity are one file.
+public struct FileIdentity: Hashable, Sendable {
+  public var device: UInt64
+  public var inode: UInt64
+
+  public init(device: UInt64, inode: UInt64) {
+    self.device = device
+    self.inode = inode
+  }
+
+  /// The identity of the file a path leads to (links followed); nil when there is none.
+  public init?(path: String) {
+    guard let status = try? Platform.status(path) else { return nil }
+    self.init(device: status.device, inode: status.inode)
+  }
+}

@@ -110,6 +110,9 @@ public struct TrailAnalysis: @unchecked Sendable {
     return out
   }
 
+  /// The trail files read, by identity: what no output of the run may overwrite.
+  public var inputFiles: Set<FileIdentity> = []
+
   /// True when some input could not be read: the result is partial.
   public var isPartial: Bool { !files.failed.isEmpty }
 }

@@ -38,6 +38,7 @@ public struct TrailAnalyzer: Sendable {
     let listing = TrailWalker(since: filter.since, until: filter.until).list(paths)
     var result = analyze(files: listing.files, progress: progress, timing: timing)
     result.files.skipped = listing.skipped
+    result.inputFiles = Set(listing.files.compactMap { FileIdentity(path: $0) })
     result.files.failed = (listing.failures + result.files.failed).sorted { $0.path < $1.path }
     return result
   }
