@@ -9,8 +9,20 @@ public struct BaselineComparison: Sendable {
 
   /// Reads a previous `tighten diff --format json` result.
   public static func load(_ path: String) throws(BaselineError) -> String {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-      throw BaselineError(path: path, message: "cannot read the baseline file")
+    let bytes: [UInt8]
+    do throws(Platform.SystemError) {
+      let fd = try Platform.openForReading(path)
+      defer { Platform.close(fd) }
+      if Platform.isDirectory(fd) { throw Platform.SystemError.isFolder }
+      bytes = try Platform.readAll(fd, limit: DeclaredPolicies.sizeLimit + 1)
+    } catch {
+      throw BaselineError(path: path, message: "cannot read the baseline file (\(error.description))")
+    }
+    if bytes.count > DeclaredPolicies.sizeLimit {
+      throw BaselineError(path: path, message: "larger than \(DeclaredPolicies.sizeLimit >> 20) MiB: not a diff result")
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw BaselineError(path: path, message: "not UTF-8 text: not the JSON of tighten diff")
     }
     return text
   }

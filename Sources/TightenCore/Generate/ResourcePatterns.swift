@@ -48,9 +48,36 @@ extension Generator {
   }
 
   /// Drops resources a broader pattern in the set already covers.
+  ///
+  /// A pattern can only cover resources that begin with its text before its
+  /// first wildcard, so each pattern is checked against that range of the
+  /// sorted resources alone, never against every resource.
   static func withoutCovered(_ resources: Set<String>) -> Set<String> {
     let patterns = resources.filter { $0.contains("*") || $0.contains("?") }
     guard !patterns.isEmpty else { return resources }
-    return resources.filter { r in !patterns.contains { $0 != r && Glob.covers($0, r) } }
+    let sorted = resources.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    var covered = Set<String>()
+    for pattern in patterns {
+      let stem = Substring(pattern.prefix { $0 != "*" && $0 != "?" })
+      var i = lowerBound(sorted, stem)
+      while i < sorted.count, sorted[i].utf8.starts(with: stem.utf8) {
+        let resource = sorted[i]
+        if resource != pattern && !covered.contains(resource) && Glob.covers(pattern, resource) {
+          covered.insert(resource)
+        }
+        i += 1
+      }
+    }
+    return resources.subtracting(covered)
+  }
+
+  /// The first index whose string is not before `key`, by bytes.
+  private static func lowerBound(_ sorted: [String], _ key: Substring) -> Int {
+    var (low, high) = (0, sorted.count)
+    while low < high {
+      let mid = (low + high) / 2
+      if sorted[mid].utf8.lexicographicallyPrecedes(key.utf8) { low = mid + 1 } else { high = mid }
+    }
+    return low
   }
 }

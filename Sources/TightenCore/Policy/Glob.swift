@@ -18,55 +18,38 @@ enum Glob {
     }
   }
 
-  /// Iterative wildcard matching with one backtrack point (linear for `*`-only patterns).
-  /// When the text has wildcards of its own, a text `*` is matched only by a pattern `*`,
-  /// and a text `?` by a pattern `?` or `*`.
+  /// Iterative wildcard matching with one backtrack point: linear for most
+  /// pairs, at most pattern × text steps, and no allocation. When the text
+  /// has wildcards of its own (a pattern the trail's data produced), a text
+  /// `*` is matched only by a pattern `*`, and a text `?` by a pattern `?` or `*`.
   private static func match(
     _ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>, literalText: Bool
   ) -> Bool {
-    if literalText {
-      var (pi, ti) = (0, 0)
-      var star = -1
-      var mark = 0
-      while ti < t.count {
-        if pi < p.count && (p[pi] == 0x3F || p[pi] == t[ti]) {
-          pi += 1
-          ti += 1
-        } else if pi < p.count && p[pi] == 0x2A {
-          star = pi
-          mark = ti
-          pi += 1
-        } else if star >= 0 {
-          pi = star + 1
-          mark += 1
-          ti = mark
-        } else {
-          return false
-        }
-      }
-      while pi < p.count && p[pi] == 0x2A { pi += 1 }
-      return pi == p.count
+    @inline(__always) func one(_ pc: UInt8, _ tc: UInt8) -> Bool {
+      if literalText { return pc == 0x3F || pc == tc }
+      if tc == 0x2A { return false }  // only a pattern * covers a text *
+      return pc == 0x3F ? true : pc == tc && tc != 0x3F
     }
-    // Subsumption: dynamic programming over (pattern, text) positions.
-    var row = [Bool](repeating: false, count: t.count + 1)
-    row[0] = true
-    for pc in p {
-      var next = [Bool](repeating: false, count: t.count + 1)
-      if pc == 0x2A {
-        var any = false
-        for j in 0...t.count {
-          any = any || row[j]
-          next[j] = any
-        }
+    var (pi, ti) = (0, 0)
+    var star = -1
+    var mark = 0
+    while ti < t.count {
+      if pi < p.count && p[pi] != 0x2A && one(p[pi], t[ti]) {
+        pi += 1
+        ti += 1
+      } else if pi < p.count && p[pi] == 0x2A {
+        star = pi
+        mark = ti
+        pi += 1
+      } else if star >= 0 {
+        pi = star + 1
+        mark += 1
+        ti = mark
       } else {
-        for j in 0..<t.count where row[j] {
-          let tc = t[j]
-          if tc == 0x2A { continue }  // only a pattern * covers a text *
-          if pc == 0x3F || pc == tc { next[j + 1] = true }
-        }
+        return false
       }
-      row = next
     }
-    return row[t.count]
+    while pi < p.count && p[pi] == 0x2A { pi += 1 }
+    return pi == p.count
   }
 }

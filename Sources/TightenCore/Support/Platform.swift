@@ -28,6 +28,8 @@ public enum Platform {
     public static let noSuchFile = SystemError(code: ENOENT)
     /// `EBADF`: the descriptor is not open.
     public static let badDescriptor = SystemError(code: EBADF)
+    /// `EISDIR`: a folder where a file was expected.
+    public static let isFolder = SystemError(code: EISDIR)
     /// `EPIPE`: the reader of a pipe went away.
     public static let brokenPipe = SystemError(code: EPIPE)
     /// `EEXIST`: a file is already there.
