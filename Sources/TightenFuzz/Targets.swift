@@ -3,13 +3,15 @@ import TightenCore
 /// The inputs the fuzzers feed: bytes from a trail file or a policy file.
 /// A target must never crash, hang or grow without bound, whatever the bytes.
 enum Targets {
-  static let names = ["gzip", "scanner", "policy"]
+  static let names = ["gzip", "scanner", "policy", "yaml", "history"]
 
   static func run(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) {
     switch name {
     case "gzip": gzip(bytes)
     case "scanner": scanner(bytes)
     case "policy": policy(bytes)
+    case "yaml": yaml(bytes)
+    case "history": history(bytes)
     default: break
     }
   }
@@ -32,6 +34,23 @@ enum Targets {
     let analyzer = TrailAnalyzer(scanLimits: limits, workers: 1)
     let analysis = analyzer.analyze(bytes: Array(bytes))
     _ = ScanReport.json(analysis)
+  }
+
+  /// The YAML reader with small expansion bounds, then the template reader over what it accepts.
+  static func yaml(_ bytes: UnsafeBufferPointer<UInt8>) {
+    var limits = PolicyValue.YAMLLimits()
+    limits.values = 20_000
+    limits.aliases = 1_000
+    limits.bytes = 1 << 20
+    guard (try? PolicyValue.parseYAML(String(decoding: bytes, as: UTF8.self), path: "t.yaml", limits: limits)) != nil
+    else { return }
+    _ = try? PolicyLoader(account: "111122223333", region: "us-east-1")
+      .load(text: String(decoding: bytes, as: UTF8.self), name: "t.yaml")
+  }
+
+  /// The history reader over arbitrary bytes.
+  static func history(_ bytes: UnsafeBufferPointer<UInt8>) {
+    _ = try? History.parse(Array(bytes), path: "history.jsonl")
   }
 
   /// The policy loader (JSON and YAML) and the evaluator over what it accepts.
