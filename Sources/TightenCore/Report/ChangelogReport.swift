@@ -4,12 +4,17 @@ public enum ChangelogReport {
     var out = "\nChanges: \(log.added.count) added, \(log.removed.count) removed, \(log.narrowed.count) narrowed"
     if !log.keptUnobservable.isEmpty { out += ", \(log.keptUnobservable.count) kept (use not visible in CloudTrail)" }
     out += "\n"
-    for p in log.added { out += "  + \(p.action) \(p.resource)\n" }
-    for e in log.removed { out += "  - \(e.action)  (\(e.policy) \(e.statement))\n" }
+    let t = Escaping.text
+    for p in log.added { out += "  + \(t(p.action)) \(t(p.resource))\n" }
+    for e in log.removed { out += "  - \(t(e.action))  (\(t(e.policy)) \(t(e.statement)))\n" }
     for n in log.narrowed {
-      out += "  ~ \(n.entry.action) → \(n.to.joined(separator: ", "))  (\(n.entry.policy) \(n.entry.statement))\n"
+      let entry = n.entry
+      out +=
+        "  ~ \(t(entry.action)) → \(n.to.map(t).joined(separator: ", "))  (\(t(entry.policy)) \(t(entry.statement)))\n"
     }
-    for e in log.keptUnobservable { out += "  = \(e.action)  (\(e.policy) \(e.statement)): unobservable, kept\n" }
+    for e in log.keptUnobservable {
+      out += "  = \(t(e.action))  (\(t(e.policy)) \(t(e.statement))): unobservable, kept\n"
+    }
     return out
   }
 
@@ -22,6 +27,6 @@ public enum ChangelogReport {
           turn[$0]?.scalarText ?? "-"
         })
     }
-    return "\nHistory (\(path)):\n" + ScanReport.table(rows, rightAligned: [0, 2, 3, 4, 5, 6, 7, 8])
+    return "\nHistory (\(Escaping.text(path))):\n" + ScanReport.table(rows, rightAligned: [0, 2, 3, 4, 5, 6, 7, 8])
   }
 }

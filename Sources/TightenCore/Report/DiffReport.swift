@@ -79,7 +79,7 @@ public enum DiffReport {
     -> String
   {
     var out = ScanReport.summaryLine(r.analysis) + "\n"
-    out += "Policies: \(r.policies.joined(separator: ", "))\n"
+    out += "Policies: \(r.policies.map(Escaping.text).joined(separator: ", "))\n"
     let unusedCount = r.unused.filter { $0.kind == .unused }.count
     out +=
       "\n"
@@ -100,42 +100,51 @@ public enum DiffReport {
         r.unused.map {
           (
             $0.policy, $0.statement,
-            $0.kind == .unused ? $0.action : "\($0.action)  (unobservable: the trail has no data events)"
+            $0.kind == .unused
+              ? Escaping.text($0.action) : "\(Escaping.text($0.action))  (unobservable: the trail has no data events)"
           )
         })
     }
     if !r.overbroad.isEmpty {
       out += "\nOverbroad: wildcards of which only some actions were used\n"
       out += grouped(
-        r.overbroad.map { ($0.policy, $0.statement, "\($0.action)  used: \($0.usedActions.joined(separator: ", "))") })
+        r.overbroad.map {
+          (
+            $0.policy, $0.statement,
+            "\(Escaping.text($0.action))  used: \($0.usedActions.map(Escaping.text).joined(separator: ", "))"
+          )
+        })
     }
     if let baseline {
       out +=
         "\nSince the baseline: \(baseline.newMissing.count) new missing, \(baseline.resolvedMissing.count) resolved; "
         + "\(baseline.newUnused.count) new unused, \(baseline.resolvedUnused.count) resolved\n"
-      for m in baseline.newMissing { out += "  + missing \(m.action) \(m.resource)\n" }
-      for m in baseline.resolvedMissing { out += "  - missing \(m.action) \(m.resource)\n" }
-      for u in baseline.newUnused { out += "  + unused \(u.policy) \(u.statement) \(u.action)\n" }
-      for u in baseline.resolvedUnused { out += "  - unused \(u.policy) \(u.statement) \(u.action)\n" }
+      let t = Escaping.text
+      for m in baseline.newMissing { out += "  + missing \(t(m.action)) \(t(m.resource))\n" }
+      for m in baseline.resolvedMissing { out += "  - missing \(t(m.action)) \(t(m.resource))\n" }
+      for u in baseline.newUnused { out += "  + unused \(t(u.policy)) \(t(u.statement)) \(t(u.action))\n" }
+      for u in baseline.resolvedUnused { out += "  - unused \(t(u.policy)) \(t(u.statement)) \(t(u.action))\n" }
     }
-    for w in r.warnings { out += "\nwarning: \(w.description)" }
+    for w in r.warnings { out += "\nwarning: \(Escaping.text(w.description))" }
     if !r.warnings.isEmpty { out += "\n" }
     return out
   }
 
-  /// Rows grouped under their policy and statement.
+  /// Rows grouped under their policy and statement; the policy and statement are escaped here, the line
+  /// by the caller (it mixes data and the report's words).
   static func grouped(_ rows: [(policy: String, statement: String, line: String)]) -> String {
     var out = ""
     var policy = ""
     var statement = ""
     for row in rows {
       if row.policy != policy {
-        out += "  \(row.policy)\n"
+        out += "  \(Escaping.text(row.policy))\n"
         policy = row.policy
         statement = ""
       }
       if row.statement != statement {
-        out += "    \(row.statement.hasPrefix("#") ? "statement \(row.statement)" : "\"\(row.statement)\"")\n"
+        let label = Escaping.text(row.statement)
+        out += "    \(row.statement.hasPrefix("#") ? "statement \(label)" : "\"\(label)\"")\n"
         statement = row.statement
       }
       out += "      \(row.line)\n"
@@ -146,15 +155,13 @@ public enum DiffReport {
   // MARK: Markdown
 
   public static func markdown(_ r: DiffResult, baseline: BaselineComparison? = nil) -> String {
-    func cell(_ s: String) -> String {
-      "`" + s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
-    }
+    let cell = Escaping.markdownCode
     let unusedCount = r.unused.filter { $0.kind == .unused }.count
     var out = "## tighten diff\n\n"
     out +=
       "**\(r.missing.count) missing**, **\(unusedCount) unused**, \(r.unused.count - unusedCount) unobservable, "
       + "\(r.overbroad.count) overbroad: \(r.analysis.events.counted) calls counted in \(r.analysis.files.read) files "
-      + "against \(r.policies.map { "`\($0)`" }.joined(separator: ", ")).\n"
+      + "against \(r.policies.map(cell).joined(separator: ", ")).\n"
     if r.analysis.isPartial {
       out += "\n> **Partial run:** \(r.analysis.files.failed.count) input files could not be read.\n"
     }
@@ -184,7 +191,7 @@ public enum DiffReport {
     }
     if !r.warnings.isEmpty {
       out += "\n### Warnings\n\n"
-      for w in r.warnings { out += "- \(w.description)\n" }
+      for w in r.warnings { out += "- \(Escaping.markdownText(w.description))\n" }
     }
     return out
   }

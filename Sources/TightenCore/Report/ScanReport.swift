@@ -123,8 +123,13 @@ public enum ScanReport {
       + "\(a.events.total) events, \(a.events.counted) counted, \(excluded) excluded, \(a.events.invalid) invalid."
   }
 
-  /// Columns padded to their widest cell, two spaces apart, indented by two.
+  /// Columns padded to their widest cell, two spaces apart, indented by two. Cells are escaped as
+  /// `Escaping.text` shows them, and measured escaped.
   public static func table(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+    var rows = rows
+    for i in rows.indices where rows[i].contains(where: Escaping.mayNeedEscaping) {
+      rows[i] = rows[i].map(Escaping.text)
+    }
     guard let width = rows.map(\.count).max() else { return "" }
     var widths = [Int](repeating: 0, count: width)
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
