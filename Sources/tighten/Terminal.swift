@@ -36,8 +36,10 @@ enum Terminal {
     text.withUTF8 { bytes in try? Platform.writeAll(UnsafeRawBufferPointer(bytes), to: 2) }
   }
 
-  /// `path: error: message`, coloured on a terminal.
+  /// `path: error: message`, coloured on a terminal; the path and message,
+  /// which may come from a trail or a policy, are escaped as text output is.
   static func diagnose(_ path: String, _ severity: String, _ message: String) {
+    let (path, message) = (Escaping.text(path), Escaping.text(message))
     if standardErrorIsTerminal {
       let colour = severity == "error" ? "\u{1B}[31m" : "\u{1B}[33m"
       error("\(path): \(colour)\(severity)\u{1B}[0m: \(message)\n")

@@ -140,7 +140,8 @@ struct HostileOutputTests {
     Self.expectPrintable(r.stdout)
     #expect(
       Array(Self.lines(r.stdout).dropFirst()) == [
-        #"  p\u{1B}[1m.json  2 statements, 307 of 6144 characters"#,
+        // The file is named with the escape's text (no control character in a file name), shown escaped.
+        #"  p\\u{1B}[1m.json  2 statements, 307 of 6144 characters"#,
         "",
         "Changes: 1 added, 1 removed, 0 narrowed, 1 kept (use not visible in CloudTrail)",
         "  + dynamodb:DescribeTable \(Self.arn)",
@@ -148,5 +149,6 @@ struct HostileOutputTests {
         #"  = s3:GetObject  (p\u{1B}[1m.json S\u{202E}gpj): unobservable, kept"#,
         "",
       ])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: output) == [#"p\u{1B}[1m.json"#])
   }
 }

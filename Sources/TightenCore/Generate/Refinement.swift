@@ -93,7 +93,10 @@ extension Generator {
   }
 
   /// `deploy.json` stays; `template.yaml:ExecutionPolicy` → `template.ExecutionPolicy.json`.
+  /// Control characters in a policy's name are written as their text escapes
+  /// (`Escaping.text`), so no output file is named with them.
   static func outputName(_ name: String) -> String {
+    let name = Escaping.text(name)
     guard let colon = name.firstIndex(of: ":") else { return name.hasSuffix(".json") ? name : name + ".json" }
     let file = name[..<colon]
     let stem = file.split(separator: ".").dropLast().joined(separator: ".")
