@@ -6,7 +6,10 @@ import CZlib
 /// Memory is fixed: one input buffer and zlib's window, whatever the size of
 /// the file. Concatenated gzip members are read one after the other (they are
 /// valid gzip); zero padding after the last member is ignored; a stream that
-/// ends inside a member is reported as truncated.
+/// ends inside a member is reported as truncated. Other data after a member
+/// (bytes that do not start with the gzip magic number) ends the stream where
+/// the member ends, as gzip(1) does: what was read stands, and `warning` says
+/// where the ignored data starts.
 ///
 ///     let reader = try GzipReader(path: "trail.json.gz")
 ///     while case let n = try reader.read(into: buffer), n > 0 { … }
@@ -25,6 +28,9 @@ public final class GzipReader {
   public private(set) var bytesIn = 0
   /// Bytes produced so far (decompressed bytes for gzip).
   public private(set) var bytesOut = 0
+  /// A problem that lost nothing read: data after the last gzip member that
+  /// is not another member (`.trailingData`, at its offset in the file).
+  public private(set) var warning: InputError? = nil
 
   private var source: Source
   private let inputCapacity: Int
@@ -60,6 +66,24 @@ public final class GzipReader {
       throw InputError(path: path, kind: .unreadable, reason: "is a directory")
     }
     self.init(source: .file(fd: fd, owned: true), path: path, limits: limits, chunkSize: chunkSize)
+  }
+
+  /// Opens a file by its bytes (a name that is not UTF-8 included); `path` is
+  /// its shown form.
+  public convenience init(
+    path: RawPath, limits: DecompressionLimits = .init(), chunkSize: Int = 64 << 10
+  ) throws(InputError) {
+    let fd: Int32
+    do throws(Platform.SystemError) {
+      fd = try Platform.openForReading(path)
+    } catch {
+      throw InputError(path: path.display, kind: .unreadable, reason: error.description)
+    }
+    if Platform.isDirectory(fd) {
+      Platform.close(fd)
+      throw InputError(path: path.display, kind: .unreadable, reason: "is a directory")
+    }
+    self.init(source: .file(fd: fd, owned: true), path: path.display, limits: limits, chunkSize: chunkSize)
   }
 
   /// Reads bytes held in memory, `chunkSize` at a time (tests sweep it from 1 byte up).
@@ -142,7 +166,8 @@ public final class GzipReader {
     var stalls = 0
     while true {
       if betweenMembers {
-        // After a member: zero padding is ignored, anything else starts a new member.
+        // After a member: zero padding is ignored, the gzip magic number
+        // starts a new member, anything else is trailing data.
         while true {
           while inputStart < inputEnd && input[inputStart] == 0 {
             inputStart += 1
@@ -151,6 +176,13 @@ public final class GzipReader {
           if inputStart < inputEnd { break }
           if inputEOF { return 0 }
           try refill()
+        }
+        while inputEnd - inputStart < 2 && !inputEOF { try refillKeeping() }
+        guard inputEnd - inputStart >= 2 && input[inputStart] == 0x1f && input[inputStart + 1] == 0x8b else {
+          warning = InputError(
+            path: path, kind: .trailingData, offset: bytesIn,
+            reason: "trailing data after the gzip stream ignored (not a gzip member)")
+          return 0
         }
         inflateReset(stream)
         betweenMembers = false

@@ -104,25 +104,50 @@ struct ResourceResolver: Sendable {
     let planned = actions[0]
     if catalog.arnSuffixes[planned.service] != nil { return false }
     guard planned.hint == nil, planned.required <= 1, !planned.candidates.isEmpty else { return false }
+    // A few resources (the usual 0 to 3) are compared with those kept; past
+    // `Self.linearLimit` a hash set keeps the work linear.
+    var kept: Set<ByteKey>? = e.resources.count > Self.linearLimit ? [] : nil
     for ref in e.resources {
       let arn = e.bytes(ref.arn)
       guard arn.count > 0 else { continue }
-      if planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }),
-        !out.contains(where: { compareBytes($0, arn) == 0 })
-      {
+      guard planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }) else {
+        continue
+      }
+      if kept != nil {
+        if kept!.insert(ByteKey(arn)).inserted { out.append(arn) }
+      } else if !out.contains(where: { compareBytes($0, arn) == 0 }) {
         out.append(arn)
       }
     }
     return !out.isEmpty
   }
 
+  /// Resources in one record up to which duplicates are found by comparing
+  /// with each kept one; more are hashed.
+  static let linearLimit = 16
+
+  /// A record's ARN bytes as a set member (valid while the record is).
+  private struct ByteKey: Hashable {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    static func == (a: ByteKey, b: ByteKey) -> Bool { compareBytes(a.bytes, b.bytes) == 0 }
+    func hash(into hasher: inout Hasher) { hasher.combine(bytes: UnsafeRawBufferPointer(bytes)) }
+  }
+
   /// The record's resources of the action's types, sorted; nil when it names none.
   private func recordResources(_ planned: CallPlan.PlannedAction, _ r: ResourceRequest) -> [String]? {
     var found: [String] = []
+    var kept: Set<String>? = r.recordArns.count > Self.linearLimit ? [] : nil
     for arn in r.recordArns
     where planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }) {
       let text = String(decoding: arn, as: UTF8.self)
-      if !found.contains(text) { found.append(text) }
+      if kept != nil {
+        if kept!.insert(text).inserted { found.append(text) }
+      } else if !found.contains(text) {
+        found.append(text)
+      }
     }
     return found.isEmpty ? nil : found.sorted()
   }

@@ -19,6 +19,9 @@ public struct InputError: Error, Equatable, Hashable, Sendable, CustomStringConv
     case notCloudTrail
     /// The file has no content at all.
     case empty
+    /// Data after the end of the gzip stream that is not another gzip member:
+    /// ignored, with a warning; what came before it is read.
+    case trailingData
   }
 
   public let path: String

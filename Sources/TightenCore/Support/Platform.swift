@@ -45,13 +45,40 @@ public enum Platform {
     var kind: Kind
     var device: UInt64
     var inode: UInt64
+
+    init(kind: Kind, device: UInt64, inode: UInt64) {
+      self.kind = kind
+      self.device = device
+      self.inode = inode
+    }
+
+    fileprivate init(_ info: stat) {
+      let format = info.st_mode & S_IFMT
+      kind = format == S_IFDIR ? .directory : format == S_IFREG ? .regular : .other
+      // Darwin's st_dev is signed; the bits are what identify the device.
+      device = UInt64(truncatingIfNeeded: info.st_dev)
+      inode = UInt64(truncatingIfNeeded: info.st_ino)
+    }
   }
 
   // MARK: - Files
 
   /// Opens a file for reading (close on exec).
+  ///
+  /// The path is the text's UTF-8 bytes; when no such file exists and the text
+  /// is the shown form of a name that is not UTF-8 (`RawPath.display`), the
+  /// file of the bytes it shows.
   static func openForReading(_ path: String) throws(SystemError) -> Int32 {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd >= 0 { return fd }
+    let error = SystemError.current
+    guard error == .noSuchFile, let raw = RawPath(shown: path) else { throw error }
+    return try openForReading(raw)
+  }
+
+  /// Opens a file for reading by its bytes (close on exec).
+  static func openForReading(_ path: RawPath) throws(SystemError) -> Int32 {
+    let fd = withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
     guard fd >= 0 else { throw .current }
     return fd
   }
@@ -77,31 +104,42 @@ public enum Platform {
     return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
   }
 
-  /// `stat` of a path, following symbolic links.
+  /// `stat` of a path, following symbolic links; a path given as text is
+  /// found as `openForReading(_:)` finds it.
   static func status(_ path: String) throws(SystemError) -> FileStatus {
     var info = stat()
-    guard stat(path, &info) == 0 else { throw .current }
-    let format = info.st_mode & S_IFMT
-    let kind: FileStatus.Kind = format == S_IFDIR ? .directory : format == S_IFREG ? .regular : .other
-    // Darwin's st_dev is signed; the bits are what identify the device.
-    return FileStatus(
-      kind: kind, device: UInt64(truncatingIfNeeded: info.st_dev), inode: UInt64(truncatingIfNeeded: info.st_ino))
+    if stat(path, &info) == 0 { return FileStatus(info) }
+    let error = SystemError.current
+    guard error == .noSuchFile, let raw = RawPath(shown: path) else { throw error }
+    return try status(raw)
   }
 
-  /// The names in a folder in the order the system gives them, without `.` and `..`.
-  static func entryNames(_ folder: String) throws(SystemError) -> [String] {
-    guard let dir = opendir(folder) else { throw .current }
+  /// `stat` of a path given by its bytes, following symbolic links.
+  static func status(_ path: RawPath) throws(SystemError) -> FileStatus {
+    var info = stat()
+    guard withCString(path, { stat($0, &info) }) == 0 else { throw .current }
+    return FileStatus(info)
+  }
+
+  /// The names in a folder, as bytes, in the order the system gives them, without `.` and `..`.
+  static func entryNames(_ folder: RawPath) throws(SystemError) -> [[UInt8]] {
+    guard let dir = withCString(folder, { opendir($0) }) else { throw .current }
     defer { closedir(dir) }
-    var names: [String] = []
+    var names: [[UInt8]] = []
     while let entry = readdir(dir) {
       // `d_name` is a fixed C array (256 bytes on Linux, 1024 on Darwin), NUL-terminated.
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      if name == "." || name == ".." { continue }
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
+      if name == [0x2E] || name == [0x2E, 0x2E] { continue }  // . and ..
       names.append(name)
     }
     return names
+  }
+
+  /// Calls `body` with the path's bytes as a NUL-terminated C string.
+  private static func withCString<R>(_ path: RawPath, _ body: (UnsafePointer<CChar>) -> R) -> R {
+    (path.bytes + [0]).withUnsafeBufferPointer { bytes in
+      bytes.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+    }
   }
 
   // MARK: - Memory
@@ -207,6 +245,15 @@ public enum Platform {
   @discardableResult
   public static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    return (try? writeAll(bytes, to: fd)) != nil
+  }
+
+  /// Creates (or empties) a file named by its bytes and writes `bytes` to it; false when it cannot.
+  @discardableResult
+  public static func writeFile(_ path: RawPath, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    let fd = withCString(path) { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
     guard fd >= 0 else { return false }
     defer { close(fd) }
     return (try? writeAll(bytes, to: fd)) != nil

@@ -23,6 +23,8 @@ public final class RecordScanner {
 
   /// Reads every record of `reader`, calling `onRecord` for each usable one.
   ///
+  /// The reader's warning (data after the gzip stream) joins `counts.warnings`.
+  ///
   /// - Throws: `InputError` for unreadable, corrupt or malformed input, and
   ///   `.notCloudTrail` for JSON that holds no records. `counts` tells what
   ///   was read before the error.
@@ -32,5 +34,6 @@ public final class RecordScanner {
     state.begin(reader.path, counts: counts)
     defer { counts = state.counts }
     try state.run(reader, onRecord)
+    if let warning = reader.warning { state.counts.warnings.append(warning) }
   }
 }

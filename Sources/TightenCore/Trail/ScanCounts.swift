@@ -8,6 +8,9 @@ public struct ScanCounts: Sendable, Equatable {
   public var firstInvalid: InputError? = nil
   /// Decompressed bytes read.
   public var bytes = 0
+  /// Problems that lost nothing read, such as data after the gzip stream
+  /// (`.trailingData`): the file counts as read, and is named with each one.
+  public var warnings: [InputError] = []
 
   public init() {}
 

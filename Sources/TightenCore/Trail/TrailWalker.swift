@@ -10,10 +10,15 @@ public enum SkipReason: String, Sendable, Codable, CaseIterable {
 
 /// What the walk found: the files to read, in a fixed order, and what it passed over.
 public struct TrailListing: Sendable {
-  public var files: [String] = []
+  /// The files to read, by their bytes, each once.
+  public var paths: [RawPath] = []
   public var skipped: [SkipReason: Int] = [:]
   /// Folders or files that could not be read, and why.
   public var failures: [InputError] = []
+
+  /// The files to read as text (`RawPath.display`): `Platform` and
+  /// `GzipReader(path:)` open a name that is not UTF-8 by its shown form.
+  public var files: [String] { paths.map(\.display) }
 
   public var skippedCount: Int { skipped.values.reduce(0, +) }
 }
@@ -29,8 +34,17 @@ public struct TrailListing: Sendable {
 ///         111122223333_CloudTrail_us-east-1_20261120T1005Z_Ab12Cd34Ef56Gh78.json.gz
 ///
 /// whose timestamp (when the file was written) lets `--since`/`--until` pass
-/// over whole files without opening them. Symbolic links are followed, and a
-/// folder already seen (a link loop) is not entered twice.
+/// over whole files without opening them. Symbolic links are followed.
+///
+/// Each file and folder is taken once, by its device and inode, whatever the
+/// routes to it (a folder and a file in it both given, hard links, symbolic
+/// links, a link loop): the first route in walk order puts it in the list.
+/// A file passed over by one route (its name is not a trail's) and read by
+/// another (named on the command line) is read, and not counted as skipped.
+/// `-` (standard input) is listed each time it is given.
+///
+/// Names are bytes: one that is not UTF-8 is read all the same and shown as
+/// `RawPath.display` shows it (`a\xff.json`).
 public struct TrailWalker: Sendable {
   /// Events reach a delivery file within minutes, but late deliveries happen:
   /// a file is only passed over for `--until` when written this long after it.
@@ -45,26 +59,36 @@ public struct TrailWalker: Sendable {
   }
 
   public func list(_ paths: [String]) -> TrailListing {
-    var listing = TrailListing()
-    var seen = Set<FileID>()
+    var walk = Walk()
     for path in paths {
       if path == "-" {
-        listing.files.append(path)
+        walk.listing.paths.append(RawPath(path))
         continue
       }
       do throws(Platform.SystemError) {
-        if try Platform.status(path).kind == .directory {
-          walk(path, &listing, &seen)
+        // The text's own bytes, or those of a name that is not UTF-8 it shows.
+        var raw = RawPath(path)
+        var status: Platform.FileStatus
+        do throws(Platform.SystemError) {
+          status = try Platform.status(raw)
+        } catch let error where error == .noSuchFile {
+          guard let shown = RawPath(shown: path) else { throw error }
+          raw = shown
+          status = try Platform.status(raw)
+        }
+        if status.kind == .directory {
+          walk.folder(raw, status, self)
         } else {
-          listing.files.append(path)
+          walk.file(raw, status, skip: nil)
         }
       } catch {
-        listing.failures.append(InputError(path: path, kind: .unreadable, reason: error.description))
+        walk.listing.failures.append(InputError(path: path, kind: .unreadable, reason: error.description))
       }
     }
-    return listing
+    return walk.listing
   }
 
+  /// A file or folder by its identity on the device.
   private struct FileID: Hashable {
     var device: UInt64
     var inode: UInt64
@@ -75,60 +99,95 @@ public struct TrailWalker: Sendable {
     }
   }
 
-  private func walk(_ folder: String, _ listing: inout TrailListing, _ seen: inout Set<FileID>) {
-    let names: [String]
-    do throws(Platform.SystemError) {
-      guard seen.insert(FileID(try Platform.status(folder))).inserted else {
-        return  // a link back to a folder already walked
-      }
-      names = try Platform.entryNames(folder)
-    } catch {
-      listing.failures.append(InputError(path: folder, kind: .unreadable, reason: error.description))
-      return
-    }
-    let prefix = folder.hasSuffix("/") ? folder : folder + "/"
-    for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-      let path = prefix + name
-      let entry: Platform.FileStatus
-      do throws(Platform.SystemError) {
-        entry = try Platform.status(path)
-      } catch {
-        // A dangling link or a file that vanished: say so, go on.
-        listing.failures.append(InputError(path: path, kind: .unreadable, reason: error.description))
-        continue
-      }
-      switch entry.kind {
-      case .directory:
-        if name.hasPrefix(".") { continue }  // .git, .build and other hidden folders
-        if name == "CloudTrail-Digest" {
-          listing.skipped[.digest, default: 0] += countFiles(path, &seen)
-          continue
-        }
-        walk(path, &listing, &seen)
-      case .regular:
-        if let reason = skipReason(name) {
-          listing.skipped[reason, default: 0] += 1
-        } else {
-          listing.files.append(path)
-        }
-      case .other:
-        continue
-      }
-    }
+  /// What became of a file or folder met before.
+  private enum Seen {
+    case folder
+    case listed
+    case skipped(SkipReason)
   }
 
-  /// Files under a folder that is passed over whole, so the count stays honest.
-  private func countFiles(_ folder: String, _ seen: inout Set<FileID>) -> Int {
-    guard let status = try? Platform.status(folder), seen.insert(FileID(status)).inserted,
-      let names = try? Platform.entryNames(folder)
-    else { return 0 }
-    var count = 0
-    for name in names {
-      let path = folder + "/" + name
-      guard let entry = try? Platform.status(path) else { continue }
-      count += entry.kind == .directory ? countFiles(path, &seen) : 1
+  /// One walk's listing and the files and folders it has met.
+  private struct Walk {
+    var listing = TrailListing()
+    var seen: [FileID: Seen] = [:]
+
+    /// A file met by one route: listed, or counted as skipped for `skip`,
+    /// unless an earlier route took it. A file skipped before and read now
+    /// moves from the count to the list.
+    mutating func file(_ path: RawPath, _ status: Platform.FileStatus, skip: SkipReason?) {
+      let id = FileID(status)
+      switch seen[id] {
+      case .listed, .folder:
+        return
+      case .skipped(let before):
+        guard skip == nil else { return }
+        listing.skipped[before, default: 0] -= 1
+        if listing.skipped[before] == 0 { listing.skipped[before] = nil }
+      case nil:
+        break
+      }
+      if let skip {
+        seen[id] = .skipped(skip)
+        listing.skipped[skip, default: 0] += 1
+      } else {
+        seen[id] = .listed
+        listing.paths.append(path)
+      }
     }
-    return count
+
+    mutating func folder(_ folder: RawPath, _ status: Platform.FileStatus, _ walker: TrailWalker) {
+      guard seen.updateValue(.folder, forKey: FileID(status)) == nil else {
+        return  // a link back to a folder already walked, or a second route to it
+      }
+      let names: [[UInt8]]
+      do throws(Platform.SystemError) {
+        names = try Platform.entryNames(folder)
+      } catch {
+        listing.failures.append(InputError(path: folder.display, kind: .unreadable, reason: error.description))
+        return
+      }
+      for nameBytes in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+        let path = folder.appending(nameBytes)
+        let entry: Platform.FileStatus
+        do throws(Platform.SystemError) {
+          entry = try Platform.status(path)
+        } catch {
+          // A dangling link or a file that vanished: say so, go on.
+          listing.failures.append(InputError(path: path.display, kind: .unreadable, reason: error.description))
+          continue
+        }
+        let name = RawPath.show(nameBytes)
+        switch entry.kind {
+        case .directory:
+          if name.hasPrefix(".") { continue }  // .git, .build and other hidden folders
+          if name == "CloudTrail-Digest" {
+            skipAll(path, entry)
+            continue
+          }
+          self.folder(path, entry, walker)
+        case .regular:
+          file(path, entry, skip: walker.skipReason(name))
+        case .other:
+          continue
+        }
+      }
+    }
+
+    /// Counts the files under a folder that is passed over whole, so the count stays honest.
+    mutating func skipAll(_ folder: RawPath, _ status: Platform.FileStatus) {
+      guard seen.updateValue(.folder, forKey: FileID(status)) == nil,
+        let names = try? Platform.entryNames(folder)
+      else { return }
+      for name in names {
+        let path = folder.appending(name)
+        guard let entry = try? Platform.status(path) else { continue }
+        if entry.kind == .directory {
+          skipAll(path, entry)
+        } else {
+          file(path, entry, skip: .digest)
+        }
+      }
+    }
   }
 
   /// Why a file met in a folder walk is not read, or nil to read it.

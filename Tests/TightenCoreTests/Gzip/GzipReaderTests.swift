@@ -71,12 +71,38 @@ struct GzipReaderTests {
     #expect(error?.offset != nil)
   }
 
-  @Test("reports garbage after a member as corrupt, not as silence")
-  func trailingGarbage() throws {
-    let gz = TestGzip.compress("ok") + Array("not gzip".utf8)
+  @Test(
+    "data after the last member that is not a member is ignored with a warning, as gzip(1) does",
+    arguments: [1, 2, 7, 64, 4096])
+  func trailingData(chunk: Int) throws {
+    let members = TestGzip.compress("first,") + TestGzip.compress("second")
+    for tail in [Array("not gzip".utf8), [0, 0, 0x78, 0x9C], [0x1F], [0x1F, 0x8A, 0x08], [0x8B]] as [[UInt8]] {
+      let reader = GzipReader(bytes: members + tail, path: "t.json.gz", chunkSize: chunk)
+      #expect(try drain(reader, bufferSize: max(chunk, 16)) == Array("first,second".utf8))
+      let at = members.count + tail.prefix(while: { $0 == 0 }).count
+      #expect(
+        reader.warning
+          == InputError(
+            path: "t.json.gz", kind: .trailingData, offset: at,
+            reason: "trailing data after the gzip stream ignored (not a gzip member)"))
+      #expect(reader.bytesIn == at)
+    }
+  }
+
+  @Test("a clean stream, zero padding included, has no warning")
+  func noWarning() throws {
+    let reader = GzipReader(bytes: TestGzip.compress("ok") + [0, 0])
+    #expect(try drain(reader) == Array("ok".utf8))
+    #expect(reader.warning == nil)
+  }
+
+  @Test("after the gzip magic number a bad member is still an error")
+  func badSecondMember() throws {
+    let gz = TestGzip.compress("ok") + [0x1F, 0x8B] + Array("not deflate".utf8)
     let error = #expect(throws: InputError.self) { try drain(GzipReader(bytes: gz)) }
     #expect(error?.kind == .corrupt)
-    #expect(error?.reason.contains("incorrect header check") == true)
+    let cut = TestGzip.compress("ok") + [0x1F, 0x8B]
+    #expect(throws: InputError.self) { try drain(GzipReader(bytes: cut)) }
   }
 
   @Test("passes plain input through unchanged", arguments: [1, 3, 4096])

@@ -48,7 +48,7 @@ struct PlatformTests {
   func missing() {
     #expect(throws: Platform.SystemError.noSuchFile) { try Platform.openForReading("/nonexistent/x.json") }
     #expect(throws: Platform.SystemError.noSuchFile) { try Platform.status("/nonexistent/x.json") }
-    #expect(throws: Platform.SystemError.noSuchFile) { try Platform.entryNames("/nonexistent") }
+    #expect(throws: Platform.SystemError.noSuchFile) { try Platform.entryNames(RawPath("/nonexistent")) }
     #expect(Platform.SystemError.noSuchFile.description == "No such file or directory")
     #expect(Platform.SystemError.badDescriptor.description == "Bad file descriptor")
   }
@@ -59,7 +59,10 @@ struct PlatformTests {
     defer { try? FileManager.default.removeItem(at: root) }
     try Fixtures.write("b", to: "b.json", in: root)
     try Fixtures.write("a", to: "sub/a.json", in: root)
-    #expect(try Platform.entryNames(root.path).sorted() == ["b.json", "sub"])
+    #expect(
+      try Platform.entryNames(RawPath(root.path)).map { String(decoding: $0, as: UTF8.self) }.sorted() == [
+        "b.json", "sub",
+      ])
     #expect(try Platform.status(root.path).kind == .directory)
     #expect(try Platform.status(root.appendingPathComponent("b.json").path).kind == .regular)
     #expect(try Platform.status("/dev/null").kind == .other)
@@ -69,6 +72,29 @@ struct PlatformTests {
     let fd = try Platform.openForReading(root.path)
     defer { Platform.close(fd) }
     #expect(Platform.isDirectory(fd))
+  }
+
+  @Test("a name that is not UTF-8 is listed, found and opened by its bytes, and by its shown form")
+  func bytePaths() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let raw = RawPath(root.path).appending(Array("a".utf8) + [0xFF, 0x5C] + Array(".json".utf8))
+    #expect(raw.display == root.path + #"/a\xff\\.json"#)
+    #expect([UInt8]("{}".utf8).withUnsafeBytes { Platform.writeFile(raw, $0) })
+    #expect(try Platform.entryNames(RawPath(root.path)) == [Array("a".utf8) + [0xFF, 0x5C] + Array(".json".utf8)])
+    #expect(try Platform.status(raw).kind == .regular)
+    #expect(try Platform.status(raw.display) == Platform.status(raw))
+    for fd in [try Platform.openForReading(raw), try Platform.openForReading(raw.display)] {
+      defer { Platform.close(fd) }
+      var buffer = [UInt8](repeating: 0, count: 8)
+      let n = try buffer.withUnsafeMutableBytes { (b) throws(Platform.SystemError) in
+        try Platform.read(fd, into: b.baseAddress!, count: b.count)
+      }
+      #expect(Array(buffer[0..<n]) == Array("{}".utf8))
+    }
+    // The bytes the text spells, when they are not the shown form of anything: not found.
+    #expect(throws: Platform.SystemError.noSuchFile) { try Platform.status(root.path + #"/a\xFF\\.json"#) }
+    #expect(throws: Platform.SystemError.noSuchFile) { try Platform.status(root.path + #"/a\xff\.json"#) }
   }
 
   @Test("memory: finds a byte, compares bytes")

@@ -246,4 +246,23 @@ struct RecordScannerTests {
     #expect(error?.kind == .malformed)
     #expect(error?.reason == #"invalid escape \q"#)
   }
+
+  @Test("data after the gzip stream is a warning; the records before it count")
+  func trailingGzipData() throws {
+    let gz = TestGzip.compress(Records.file(Self.three))
+    let (names, counts) = try RecordScanner().names(gz + Array("junk".utf8), path: "t.json.gz")
+    #expect(names == Self.threeNames)
+    #expect(counts.records == 3)
+    #expect(counts.invalid == 0)
+    #expect(counts.firstInvalid == nil)
+    #expect(
+      counts.warnings == [
+        InputError(
+          path: "t.json.gz", kind: .trailingData, offset: gz.count,
+          reason: "trailing data after the gzip stream ignored (not a gzip member)")
+      ])
+    let empty = try RecordScanner().names(TestGzip.compress(#"{"Records":[]}"#) + [0x0A], path: "e.json.gz")
+    #expect(empty.counts.records == 0)
+    #expect(empty.counts.warnings.map(\.kind) == [.trailingData])
+  }
 }

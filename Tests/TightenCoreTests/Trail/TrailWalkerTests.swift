@@ -81,8 +81,66 @@ struct TrailWalkerTests {
     #expect(listing.files.count == 2)
   }
 
-  @Test("files named on the command line are read whatever their name")
+  @Test("files named on the command line are read whatever their name; standard input each time")
   func explicitFiles() {
-    #expect(TrailWalker().list(["/etc/hostname", "-"]).files == ["/etc/hostname", "-"])
+    #expect(TrailWalker().list(["/etc/hostname", "-", "-"]).files == ["/etc/hostname", "-", "-"])
+  }
+
+  @Test("a name that is not UTF-8 is listed by its bytes and shown escaped, in byte order")
+  func nonUTF8Names() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let folder = RawPath(root.path)
+    for name in [[0x61, 0xFF], [0x61, 0x7A], [0x62, 0xC3]] as [[UInt8]] {
+      #expect(
+        [UInt8]("{}".utf8).withUnsafeBytes { Platform.writeFile(folder.appending(name + Array(".json".utf8)), $0) })
+    }
+    let listing = TrailWalker().list([root.path])
+    #expect(
+      listing.paths.map(\.bytes)
+        == [[0x61, 0x7A], [0x61, 0xFF], [0x62, 0xC3]].map {
+          folder.appending($0 + Array(".json".utf8)).bytes
+        })
+    #expect(listing.files == [root.path + "/az.json", root.path + #"/a\xff.json"#, root.path + #"/b\xc3.json"#])
+    #expect(listing.failures.isEmpty)
+    // The shown form, given back, lists the same file.
+    #expect(
+      TrailWalker().list([root.path + #"/a\xff.json"#]).paths == [
+        folder.appending([0x61, 0xFF, 0x2E, 0x6A, 0x73, 0x6F, 0x6E])
+      ])
+  }
+
+  @Test("one file by many routes is listed once, where the first route meets it")
+  func oneFileManyRoutes() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let trail = try Fixtures.write("{}", to: "b/t.json", in: root)
+    let other = try Fixtures.write("{}", to: "b/u.json", in: root)
+    let files = FileManager.default
+    try files.createDirectory(at: root.appendingPathComponent("a"), withIntermediateDirectories: true)
+    try files.linkItem(atPath: trail, toPath: root.appendingPathComponent("a/hard.json").path)
+    try files.createSymbolicLink(atPath: root.appendingPathComponent("c.json").path, withDestinationPath: "b/t.json")
+    try files.createSymbolicLink(atPath: root.appendingPathComponent("d").path, withDestinationPath: "b")
+    let listing = TrailWalker().list([other, root.path, trail, root.path + "/b", "-"])
+    #expect(listing.files == [other, root.path + "/a/hard.json", "-"])
+    #expect(listing.skipped.isEmpty)
+    #expect(listing.failures.isEmpty)
+  }
+
+  @Test("a file passed over by its name in a folder and named on the command line is read, not counted as skipped")
+  func skippedThenNamed() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let notes = try Fixtures.write("{}", to: "notes.txt", in: root)
+    try FileManager.default.linkItem(atPath: notes, toPath: root.appendingPathComponent("notes.md").path)
+    let listing = TrailWalker().list([root.path, notes])
+    #expect(listing.files == [notes])
+    #expect(listing.skipped.isEmpty)
+    let walkedOnly = TrailWalker().list([root.path])
+    #expect(walkedOnly.files.isEmpty)
+    #expect(walkedOnly.skipped == [.notTrail: 1])
+    let namedFirst = TrailWalker().list([notes, root.path])
+    #expect(namedFirst.files == [notes])
+    #expect(namedFirst.skipped.isEmpty)
   }
 }
