@@ -36,9 +36,12 @@ public struct TrailAnalyzer: Sendable {
     paths: [String], progress: (@Sendable (AnalysisProgress) -> Void)? = nil, timing: ((String) -> Void)? = nil
   ) -> TrailAnalysis {
     let listing = TrailWalker(since: filter.since, until: filter.until).list(paths)
-    var result = analyze(files: listing.files, progress: progress, timing: timing)
+    var result = analyze(paths: listing.paths, progress: progress, timing: timing)
     result.files.skipped = listing.skipped
-    result.inputFiles = Set(listing.files.compactMap { FileIdentity(path: $0) })
+    result.inputFiles = Set(
+      listing.paths.compactMap { path in
+        (try? Platform.status(path)).map { FileIdentity(device: $0.device, inode: $0.inode) }
+      })
     result.files.failed = (listing.failures + result.files.failed).sorted { $0.path < $1.path }
     return result
   }
@@ -46,6 +49,14 @@ public struct TrailAnalyzer: Sendable {
   /// Analyses the given files (no walking).
   public func analyze(
     files: [String], progress: (@Sendable (AnalysisProgress) -> Void)? = nil,
+    timing: ((String) -> Void)? = nil
+  ) -> TrailAnalysis {
+    analyze(paths: files.map(RawPath.init), progress: progress, timing: timing)
+  }
+
+  /// Analyses the given files by their bytes (names that are not UTF-8 included).
+  func analyze(
+    paths files: [RawPath], progress: (@Sendable (AnalysisProgress) -> Void)? = nil,
     timing: ((String) -> Void)? = nil
   ) -> TrailAnalysis {
     let count = min(workers, max(files.count, 1))
@@ -105,11 +116,12 @@ public struct TrailAnalyzer: Sendable {
   }
 
   private static func scan(
-    _ path: String, _ scanner: RecordScanner, _ accumulator: Accumulator, _ limits: DecompressionLimits
+    _ path: RawPath, _ scanner: RecordScanner, _ accumulator: Accumulator, _ limits: DecompressionLimits
   ) -> FileOutcome {
     var counts = ScanCounts()
     do {
-      let reader = try GzipReader(path: path, limits: limits)
+      let reader =
+        path.display == "-" ? try GzipReader(path: "-", limits: limits) : try GzipReader(path: path, limits: limits)
       try scanner.scan(reader, counts: &counts) { event in accumulator.add(event) }
       return FileOutcome(counts: counts, error: nil)
     } catch {

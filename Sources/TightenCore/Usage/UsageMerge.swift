@@ -87,6 +87,7 @@ struct UsageMerge {
         result.files.warnings.append(
           InputError(path: warning.path, kind: warning.kind, offset: warning.offset, reason: reason))
       }
+      result.files.warnings += outcome.counts.warnings
     }
   }
 
