@@ -18,7 +18,7 @@ struct Tighten: ParsableCommand {
   /// As ArgumentParser's, but bad flags exit with 2 as CLI.md says (not 64).
   static func main() {
     do {
-      var command = try parseAsRoot()
+      var command = try parseAsRoot(rawArguments())
       try command.run()
       // The output is written: skip tearing down large tables on the way out.
       terminate(0)
@@ -34,6 +34,19 @@ struct Tighten: ParsableCommand {
       exit(withError: error)
     }
   }
+}
+
+/// The arguments as the system passed them: one that is not UTF-8 (a file
+/// name) is given in its shown form (`RawPath.show`: bad bytes as `\xNN`),
+/// which the walker opens by its bytes; `CommandLine.arguments` would have
+/// replaced the bad bytes and lost the name.
+private func rawArguments() -> [String] {
+  let given = Array(CommandLine.arguments.dropFirst())
+  guard let bytes = Platform.readFile("/proc/self/cmdline", limit: 1 << 20) else { return given }
+  let raw = bytes.split(separator: 0, omittingEmptySubsequences: false).dropFirst().map { RawPath.show(Array($0)) }
+  // A trailing NUL ends the list; anything else unexpected: keep what the runtime gave.
+  let arguments = raw.last == "" ? Array(raw.dropLast()) : raw
+  return arguments.count == given.count ? arguments : given
 }
 
 /// Exits, unless the output could not be written: that is exit status 2,

@@ -162,4 +162,27 @@ struct HostileTrailTests {
     #expect(Set(rows.compactMap { $0["resource"] as? String }).count == 1000)
     #expect(rows.allSatisfy { $0["count"] as? Int == 3 && $0["denied"] as? Int == (denied ? 3 : 0) })
   }
+
+  @Test("a file name that is not UTF-8 given on the command line is read by its bytes")
+  func nonUTF8Argument() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    try Self.create(Self.twoRecords, name: Array("x".utf8) + [0xFF] + Array(".json".utf8), in: root)
+    // Foundation's Process takes Strings only: the shell passes the raw byte.
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = [
+      "-c", #"exec "$0" scan --format json "$(printf '%s/x\377.json' "$1")""#, Binary.url.path, root.path,
+    ]
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = Pipe()
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    let j = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(Self.events(j)["total"] as? Int == 2)
+    #expect(Self.files(j)["read"] as? Int == 1)
+  }
 }
