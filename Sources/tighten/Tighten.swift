@@ -24,6 +24,11 @@ struct Tighten: ParsableCommand {
       terminate(0)
     } catch {
       let code = exitCode(for: error)
+      if code == .success {
+        // --help and --version: written as any output is, so that a failed write is exit 2.
+        Terminal.write(fullMessage(for: error) + "\n")
+        terminate(0)
+      }
       if code == .validationFailure {
         Terminal.error(fullMessage(for: error) + "\n")
         terminate(ExitStatus.cannotRun.rawValue)

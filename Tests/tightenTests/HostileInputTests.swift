@@ -252,4 +252,106 @@ struct HostileInputTests {
     #expect(r.status == 2)
     #expect(r.stderr == "/nonexistent/b.json: error: cannot read the baseline file (No such file or directory)\n")
   }
+
+  @Test("two policies with one file name are refused before anything is written")
+  func sameOutputName() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let text = try String(contentsOfFile: Self.declared, encoding: .utf8)
+    let a = try Fixtures.write(text, to: "a/deploy.json", in: root)
+    let b = try Fixtures.write(text, to: "b/deploy.json", in: root)
+    let out = root.appendingPathComponent("out").path
+    let r = try Binary.run(["generate", Self.deploy, "--policy", a, "--policy", b, "--output", out])
+    #expect(r.status == 2)
+    #expect(
+      r.stderr.hasSuffix(
+        "\(out)/deploy.json: error: two documents would be written to this file (from \(a) and \(b)); "
+          + "give the policy files different names\n"))
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+
+  @Test("the history is checked before any document is written, and no document is written over it")
+  func historyFirst() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("out").path
+    let bad = try Fixtures.write("not json\n", to: "bad.jsonl", in: root)
+    var r = try Binary.run(["generate", Self.deploy, "--policy", Self.declared, "--output", out, "--history", bad])
+    #expect(r.status == 2)
+    #expect(r.stderr.hasSuffix("\(bad): error: line 1: not a JSON object; not a history tighten wrote\n"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out) == [])
+    // A history where a document would go: refused, the history kept.
+    let history = try Fixtures.write(#"{"iteration": 1}"# + "\n", to: "out2/deploy-declared.json", in: root)
+    let out2 = root.appendingPathComponent("out2").path
+    r = try Binary.run(["generate", Self.deploy, "--policy", Self.declared, "--output", out2, "--history", history])
+    #expect(r.status == 2)
+    #expect(r.stderr.hasSuffix("\(history): error: is an input of this run; tighten does not write over its inputs\n"))
+    #expect(try String(contentsOfFile: history, encoding: .utf8) == #"{"iteration": 1}"# + "\n")
+  }
+
+  @Test("an append that fails half-way leaves the history as it was")
+  func failedAppend() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let turn =
+      #"{"iteration": 1, "trails": [], "calls": 0, "padding": ""# + String(repeating: "x", count: 900) + "\"}\n"
+    let history = try Fixtures.write(turn, to: "h.jsonl", in: root)
+    // A 1 KiB file-size limit: the next line cannot be written whole.
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = [
+      "-c", #"trap '' XFSZ; ulimit -f 2; exec "$0" generate "$1" --policy "$2" --history "$3""#, Binary.url.path,
+      Self.deploy, Self.declared, history,
+    ]
+    process.currentDirectoryURL = Fixtures.packageRoot
+    process.standardOutput = Pipe()
+    let err = Pipe()
+    process.standardError = err
+    try process.run()
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 2)
+    #expect(stderr.hasSuffix("\(history): error: cannot write the history (File too large)\n"))
+    #expect(try String(contentsOfFile: history, encoding: .utf8) == turn)
+  }
+
+  @Test("--help and --version to a full disk exit 2", arguments: ["--help", "--version"])
+  func helpToFullDisk(flag: String) throws {
+    let process = Process()
+    process.executableURL = Binary.url
+    process.arguments = [flag]
+    process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+    process.standardError = Pipe()
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 2)
+  }
+
+  @Test("a template parameter in an IP condition is read as not known, with a warning")
+  func ipParameter() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let template = """
+      Parameters:
+        OfficeCidr:
+          Type: String
+      Resources:
+        Policy:
+          Type: AWS::IAM::ManagedPolicy
+          Properties:
+            PolicyDocument:
+              Version: "2012-10-17"
+              Statement:
+                - Effect: Allow
+                  Action: "s3:*"
+                  Resource: "*"
+                  Condition:
+                    IpAddress:
+                      aws:SourceIp: !Ref OfficeCidr
+      """
+    let path = try Fixtures.write(template, to: "t.yaml", in: root)
+    let r = try Binary.run(["diff", "--policy", path, Self.deploy, "--fail-on", "never"])
+    #expect(r.status == 0)
+    #expect(r.stderr.contains("\(path): warning: Ref OfficeCidr is not known before deployment; read as *\n"))
+  }
 }

@@ -59,14 +59,19 @@ public struct GenerateCommand: Sendable {
       let refined = generator.refine(analysis, policies: policies, diff: diff)
       outcome.documents = try generator.documents(refined.documents)
       outcome.changelog = refined.changelog
-      try deliver(outcome.documents, inputs: inputs(analysis, declared))
+      // The history is checked and locked before any document is written, and kept clear of them.
+      var inputs = inputs(analysis, declared)
+      try prepare(outcome.documents)
+      var history: HistoryFile? = nil
       if let historyPath {
+        do { history = try HistoryFile(path: historyPath, inputs: inputs) } catch { throw RunError.history(error) }
+        inputs.insert(history!.identity)
+      }
+      defer { history?.close() }
+      try deliver(outcome.documents, inputs: inputs)
+      if let history {
         let turn = History.turn(refined.changelog, diff: diff, trails: input.paths)
-        do {
-          outcome.history = try History.append(turn, to: historyPath, inputs: inputs(analysis, declared))
-        } catch {
-          throw RunError.history(error)
-        }
+        do { outcome.history = try history.append(turn) } catch { throw RunError.history(error) }
       }
     } catch let error as GeneratorError {
       throw .generator(error)
@@ -78,12 +83,21 @@ public struct GenerateCommand: Sendable {
     return outcome
   }
 
-  /// Writes the documents to the output folder, or checks that one document will do for standard output.
-  private func deliver(_ documents: [PolicyDocument], inputs: Set<FileIdentity>) throws(RunError) {
+  /// Checks that the documents can be delivered (one for standard output; distinct names for a folder)
+  /// and makes the output folder, before anything else is written.
+  private func prepare(_ documents: [PolicyDocument]) throws(RunError) {
     guard let outputFolder else {
       if documents.count > 1 { throw .needsOutputFolder(documents: documents.count, maxSize: options.maxSize) }
       return
     }
+    try PolicyOutput.check(documents, folder: outputFolder)
+    try PolicyOutput.makeFolder(outputFolder)
+  }
+
+  /// Writes the documents to the output folder, if there is one.
+  private func deliver(_ documents: [PolicyDocument], inputs: Set<FileIdentity>) throws(RunError) {
+    try prepare(documents)
+    guard let outputFolder else { return }
     try PolicyOutput.write(documents, to: outputFolder, inputs: inputs)
   }
 

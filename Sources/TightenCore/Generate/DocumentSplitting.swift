@@ -11,7 +11,12 @@ extension Generator {
 
   /// Each document split as above; all of them together must fit a role.
   public func documents(_ drafts: [PolicyDocument]) throws(GeneratorError) -> [PolicyDocument] {
-    let documents = drafts.flatMap { pieces($0.statements, name: $0.name) }
+    // Each piece keeps the path of the policy it came from (for messages about it).
+    let documents = drafts.flatMap { draft in
+      pieces(draft.statements, name: draft.name).map {
+        PolicyDocument(name: $0.name, path: draft.path, statements: $0.statements)
+      }
+    }
     if documents.count > Self.documentLimit { throw .tooManyDocuments(documents.count) }
     return documents
   }

@@ -33,47 +33,22 @@ public enum History {
   public static func append(_ turn: JSONValue, to path: String, inputs: Set<FileIdentity> = []) throws(HistoryError)
     -> [PolicyValue]
   {
-    func fail(_ message: String) -> HistoryError { HistoryError(path: path, message: message) }
-    do {
-      if let status = try Platform.linkStatus(path) {
-        if status.isLink { throw fail("is a symbolic link; tighten does not write through links") }
-        if inputs.contains(status.id) { throw fail("is an input of this run; the history must be a file of its own") }
-      }
-      let fd = try Platform.openForAppending(path)
-      defer { Platform.close(fd) }
-      try Platform.lock(fd)
-      let file = try Platform.identity(fd)
-      guard file.isRegular else { throw fail("is not a regular file") }
-      guard file.size <= sizeLimit else { throw fail("is larger than \(sizeLimit >> 20) MiB: not a history") }
-      let existing = try Platform.readAll(fd, limit: sizeLimit)
-      var turns = try parse(existing, path: path)
-      guard case .object(let members) = turn else { return turns }
-      let line = JSONValue.object([("iteration", .int(turns.count + 1))] + members)
-      let needsNewline = !existing.isEmpty && existing.last != 0x0A
-      try Platform.writeAll(Array(((needsNewline ? "\n" : "") + line.compact + "\n").utf8), to: fd)
-      try Platform.sync(fd)
-      turns.append(try! PolicyValue.parseJSON(line.compact, path: path))
-      return turns
-    } catch let error as HistoryError {
-      throw error
-    } catch let error as Platform.SystemError {
-      throw fail("cannot write the history (\(error.description))")
-    } catch {
-      throw fail("cannot write the history (\(error))")
-    }
+    let file = try HistoryFile(path: path, inputs: inputs)
+    defer { file.close() }
+    return try file.append(turn)
   }
 
-  /// Parses history text: UTF-8, one JSON object per line, blank lines allowed.
+  /// Parses history text: UTF-8, one JSON object per line (LF or CRLF), blank lines allowed.
   public static func parse(_ bytes: [UInt8], path: String) throws(HistoryError) -> [PolicyValue] {
-    guard let text = String(validating: bytes, as: UTF8.self) else {
+    guard String(validating: bytes, as: UTF8.self) != nil else {
       throw HistoryError(path: path, message: "\(invalidUTF8Line(bytes)): not UTF-8 text; not a history tighten wrote")
     }
     var turns: [PolicyValue] = []
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (index, raw) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+      let line = String(decoding: raw.last == 0x0D ? raw.dropLast() : raw, as: UTF8.self)
       if line.allSatisfy(\.isWhitespace) { continue }
-      guard let value = try? PolicyValue.parseJSON(String(line), path: path), value.members != nil else {
-        throw HistoryError(
-          path: path, message: "line \(index + 1): not a JSON object; not a history tighten wrote")
+      guard let value = try? PolicyValue.parseJSON(line, path: path), value.members != nil else {
+        throw HistoryError(path: path, message: "line \(index + 1): not a JSON object; not a history tighten wrote")
       }
       turns.append(value)
     }
@@ -91,6 +66,87 @@ public enum History {
     }
     return "line \(line)"
   }
+}
+
+/// A history file opened for one turn: locked against other runs from
+/// `init` to `close`, so a run can check it before it writes anything else
+/// and append after.
+public final class HistoryFile: @unchecked Sendable {
+  public let path: String
+  /// Its identity, for the run's other writes to keep clear of it.
+  public let identity: FileIdentity
+  /// The turns already there.
+  public let turns: [PolicyValue]
+  private var fd: Int32
+  private let existing: [UInt8]
+
+  /// Opens (creating it if needed), locks, reads and checks the history.
+  public init(path: String, inputs: Set<FileIdentity> = []) throws(HistoryError) {
+    self.path = path
+    func fail(_ message: String) -> HistoryError { HistoryError(path: path, message: message) }
+    var fd: Int32 = -1
+    var refusal: String? = nil
+    var bytes: [UInt8] = []
+    var id = FileIdentity(device: 0, inode: 0)
+    do throws(Platform.SystemError) {
+      if let status = try Platform.linkStatus(path) {
+        if status.isLink { refusal = "is a symbolic link; tighten does not write through links" }
+        if inputs.contains(status.id) { refusal = "is an input of this run; the history must be a file of its own" }
+      }
+      if refusal == nil {
+        fd = try Platform.openForAppending(path)
+        try Platform.lock(fd)
+        let file = try Platform.identity(fd)
+        id = file.id
+        if !file.isRegular {
+          refusal = "is not a regular file"
+        } else if file.size > History.sizeLimit {
+          refusal = "is larger than \(History.sizeLimit >> 20) MiB: not a history"
+        } else {
+          bytes = try Platform.readAll(fd, limit: History.sizeLimit)
+        }
+      }
+    } catch {
+      refusal = "cannot write the history (\(error.description))"
+    }
+    if let refusal {
+      if fd >= 0 { Platform.close(fd) }
+      throw fail(refusal)
+    }
+    existing = bytes
+    identity = id
+    do {
+      turns = try History.parse(existing, path: path)
+    } catch {
+      Platform.close(fd)
+      throw error
+    }
+    self.fd = fd
+  }
+
+  /// Appends the turn as one line numbered after the others, and returns every turn.
+  /// A failed write leaves the file as it was.
+  public func append(_ turn: JSONValue) throws(HistoryError) -> [PolicyValue] {
+    guard case .object(let members) = turn else { return turns }
+    let line = JSONValue.object([("iteration", .int(turns.count + 1))] + members).compact
+    let needsNewline = !existing.isEmpty && existing.last != 0x0A
+    do throws(Platform.SystemError) {
+      try Platform.writeAll(Array(((needsNewline ? "\n" : "") + line + "\n").utf8), to: fd)
+      try Platform.sync(fd)
+    } catch {
+      Platform.truncate(fd, to: existing.count)
+      throw HistoryError(path: path, message: "cannot write the history (\(error.description))")
+    }
+    return turns + [try! PolicyValue.parseJSON(line, path: path)]
+  }
+
+  /// Releases the lock.
+  public func close() {
+    if fd >= 0 { Platform.close(fd) }
+    fd = -1
+  }
+
+  deinit { close() }
 }
 
 /// A history file that cannot be used: the file and why.

@@ -62,7 +62,10 @@ extension Generator {
       var i = lowerBound(sorted, stem)
       while i < sorted.count, sorted[i].utf8.starts(with: stem.utf8) {
         let resource = sorted[i]
-        if resource != pattern && !covered.contains(resource) && Glob.covers(pattern, resource) {
+        // Two patterns that cover each other (`a*`, `a**`): the one first in byte order stays.
+        if resource != pattern && !covered.contains(resource) && Glob.covers(pattern, resource)
+          && (!Glob.covers(resource, pattern) || pattern.utf8.lexicographicallyPrecedes(resource.utf8))
+        {
           covered.insert(resource)
         }
         i += 1

@@ -5,6 +5,7 @@ import Foundation
 /// parameter defaults allow; what cannot be known becomes `*`, with a warning.
 extension PolicyReader {
   mutating func template(_ value: PolicyValue, name: String) throws(PolicyError) -> [PolicyDocument] {
+    inTemplate = true
     for (key, parameter) in value["Parameters"]?.members ?? [] {
       if let fallback = parameter["Default"] { parameters[key] = fallback }
     }

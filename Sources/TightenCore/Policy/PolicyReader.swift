@@ -13,6 +13,8 @@ struct PolicyReader {
   var warnings: [PolicyWarning] = []
   /// A template's parameters with their defaults.
   var parameters: [String: PolicyValue] = [:]
+  /// Reading a template's policies: a value no one can know before deployment has become `*`.
+  var inTemplate = false
 
   init(path: String, binding: PolicyBinding = .unknown, principals: [String] = []) {
     self.path = path
@@ -136,7 +138,9 @@ struct PolicyReader {
           }
           values.append(text)
         }
-        if Self.isIPOperator(op), let bad = values.first(where: { IPNetwork($0) == nil }) {
+        // In a template, `*` stands for a parameter or attribute not known yet (with a warning): evaluated as unknown.
+        if Self.isIPOperator(op), let bad = values.first(where: { IPNetwork($0) == nil && !(inTemplate && $0 == "*") })
+        {
           throw fail(here, "'\(bad)' is not an IP address or CIDR range")
         }
         conditions.append(ConditionClause(op: op, key: key, values: values))

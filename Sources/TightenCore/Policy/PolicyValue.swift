@@ -107,12 +107,12 @@ public indirect enum PolicyValue: Sendable, Equatable {
     case ASCII.openBrace:
       c.pos += 1
       var members: [(String, PolicyValue)] = []
-      var keys = Set<String>()
+      var keys = Set<[UInt8]>()
       var first = true
       while let key = try c.nextMember(&first) {
         let name = try text(c, key, arena)
         // IAM rejects a policy with a key twice; readers differ on which one wins (jq: the last).
-        guard keys.insert(name).inserted else { throw c.malformed("duplicate key \"\(name)\"", at: key.start - 1) }
+        guard keys.insert(Array(name.utf8)).inserted else { throw c.malformed("duplicate key \"\(name)\"", at: key.start - 1) }
         members.append((name, try parse(&c, arena, depth: depth + 1)))
       }
       return .object(members)

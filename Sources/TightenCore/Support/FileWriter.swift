@@ -21,14 +21,16 @@ public struct FileWriter: Sendable {
     let existing = try check(path)
     let folder = Self.folder(of: path)
     let (fd, temporary) = try createTemporary(in: folder, for: path)
+    var open = true
     do throws(Platform.SystemError) {
       if let existing { Platform.setMode(fd, existing.mode) }
       try Platform.writeAll(bytes, to: fd)
       try Platform.sync(fd)
       Platform.close(fd)
+      open = false
       try Platform.rename(temporary, path)
     } catch {
-      Platform.close(fd)
+      if open { Platform.close(fd) }
       Platform.remove(temporary)
       throw FileWriteError(path: path, message: "cannot write the file (\(error.description))")
     }
@@ -53,7 +55,9 @@ public struct FileWriter: Sendable {
   }
 
   private func createTemporary(in folder: String, for path: String) throws(FileWriteError) -> (Int32, String) {
-    let name = path.split(separator: "/").last.map(String.init) ?? "file"
+    // At most 64 bytes of the name, so that the temporary name stays under the 255-byte limit.
+    let full = path.split(separator: "/").last.map(String.init) ?? "file"
+    let name = String(decoding: full.utf8.prefix(64), as: UTF8.self)
     var attempt = 0
     while true {
       let temporary = "\(folder)/.\(name).tighten-\(Platform.processID)-\(attempt).tmp"

@@ -382,6 +382,11 @@ extension Platform {
 
   static var processID: Int32 { getpid() }
 
+  /// Cuts an open file back to `size` bytes (an append that failed half-way).
+  static func truncate(_ fd: Int32, to size: Int) {
+    _ = ftruncate(fd, off_t(size))
+  }
+
   /// Reads from the current offset to the end of the file, at most `limit` bytes.
   static func readAll(_ fd: Int32, limit: Int) throws(SystemError) -> [UInt8] {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)

@@ -21,6 +21,7 @@ struct RecordFilter {
     var identityType: Int32
     var issuerUserName: Int32
     var identityUserName: Int32
+    var isSession: Bool
   }
 
   /// The account the call was recorded for (the caller's when the record has
@@ -58,8 +59,8 @@ struct RecordFilter {
   private mutating func keepsCaller(_ e: borrowing EventView, _ who: Accumulator.Identity, _ names: Interner) -> Bool {
     let key = CallerKey(
       principal: who.principal, session: who.session, account: names.id(e.bytes(callerAccountField(e))),
-      identityType: names.id(e.bytes(e.identityType)), issuerUserName: names.id(e.bytes(e.issuerUserName)),
-      identityUserName: names.id(e.bytes(e.identityUserName)))
+      identityType: names.id(e.bytes(e.identityType)), issuerUserName: present(e.issuerUserName, e, names),
+      identityUserName: present(e.identityUserName, e, names), isSession: who.isSession)
     if let known = callers[key] { return known }
     let answer = filter.matchesPrincipal(caller(key, isSession: who.isSession, names))
     callers[key] = answer
@@ -81,17 +82,28 @@ struct RecordFilter {
     return answer
   }
 
+  /// A field's id, telling an empty field (`-2`) from an absent one (`-1`): a
+  /// name given as `""` stays empty, as the record says.
+  private func present(_ field: Field, _ e: borrowing EventView, _ names: Interner) -> Int32 {
+    field.isPresent ? (e.bytes(field).count == 0 ? -2 : names.intern(e.bytes(field))) : -1
+  }
+
   /// The caller's account: `userIdentity.accountId`, else the recipient's.
   private func callerAccountField(_ e: borrowing EventView) -> Field {
     e.identityAccountId.isPresent ? e.identityAccountId : e.recipientAccountId
   }
 
+  /// The name a field's id stands for: the field's text (`""` when empty), else the fallback when absent.
+  private func name(_ id: Int32, else fallback: String?, _ names: Interner) -> String? {
+    id == -1 ? fallback : id == -2 ? "" : names.text(id)
+  }
+
   private func caller(_ key: CallerKey, isSession: Bool, _ names: Interner) -> Caller {
     let arn = names.text(key.principal)
     let lastPart = arn.split(separator: "/").last.map(String.init)
-    let roleName: String? = isSession ? (key.issuerUserName < 0 ? lastPart : names.text(key.issuerUserName)) : nil
+    let roleName: String? = isSession ? name(key.issuerUserName, else: lastPart, names) : nil
     let isUser = names.text(key.identityType) == "IAMUser"
-    let userName: String? = isUser ? (key.identityUserName < 0 ? lastPart : names.text(key.identityUserName)) : nil
+    let userName: String? = isUser ? name(key.identityUserName, else: lastPart, names) : nil
     return Caller(
       arn: arn, sessionArn: key.session < 0 ? nil : names.text(key.session), account: names.text(key.account),
       roleName: roleName, userName: userName, isUser: isUser)

@@ -29,4 +29,12 @@ struct ResourceContainmentTests {
     #expect(!kept.contains("arn:aws:s3:::bucket/run-1500/part*"))
     #expect(kept.contains("arn:aws:s3:::bucket/run-2/part*"))
   }
+
+  @Test("of two patterns that cover each other, the first in byte order stays")
+  func mutual() {
+    #expect(
+      Generator.withoutCovered(["arn:aws:s3:::b/a*", "arn:aws:s3:::b/a**", "arn:aws:s3:::b/ab"]) == [
+        "arn:aws:s3:::b/a*"
+      ])
+  }
 }

@@ -68,4 +68,21 @@ struct RecordFilterTests {
     filter = RecordFilter(TrailFilter())
     #expect(!filter.selectsPrincipals)
   }
+
+  @Test("a role's session and the role itself are told apart by the principal filter", arguments: [false, true])
+  func sessionOrRole(reversed: Bool) {
+    // A session whose record names only the issuer, and a record naming the role ARN as its own identity.
+    let session =
+      #"{"eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","recipientAccountId":"111122223333","#
+      + #""userIdentity":{"type":"AssumedRole","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Role","#
+      + #""arn":"arn:aws:iam::111122223333:role/deployer","userName":"deployer"}}}}"#
+    let role =
+      #"{"eventSource":"s3.amazonaws.com","eventName":"PutObject","awsRegion":"us-east-1","recipientAccountId":"111122223333","#
+      + #""userIdentity":{"type":"AssumedRole","accountId":"111122223333","arn":"arn:aws:iam::111122223333:role/deployer"}}"#
+    let records = reversed ? [role, session] : [session, role]
+    let a = TrailAnalyzer(filter: TrailFilter(principals: ["deployer"]), workers: 1)
+      .analyze(bytes: Array(Records.file(records).utf8))
+    #expect(a.events.counted == 1)
+    #expect(a.events.excluded == [.principal: 1])
+  }
 }
