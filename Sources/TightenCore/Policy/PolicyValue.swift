@@ -112,7 +112,9 @@ public indirect enum PolicyValue: Sendable, Equatable {
       while let key = try c.nextMember(&first) {
         let name = try text(c, key, arena)
         // IAM rejects a policy with a key twice; readers differ on which one wins (jq: the last).
-        guard keys.insert(Array(name.utf8)).inserted else { throw c.malformed("duplicate key \"\(name)\"", at: key.start - 1) }
+        guard keys.insert(Array(name.utf8)).inserted else {
+          throw c.malformed("duplicate key \"\(name)\"", at: key.start - 1)
+        }
         members.append((name, try parse(&c, arena, depth: depth + 1)))
       }
       return .object(members)
