@@ -26,7 +26,8 @@ struct DenialParser: Sendable {
       let tail = rest[on.upperBound...]
       var value = String(tail.prefix { !$0.isWhitespace })
       while value.hasSuffix(".") || value.hasSuffix(",") { value.removeLast() }
-      if !value.isEmpty { resource = value }
+      // `*` is what AWS says for a call on no particular resource; an ARN it names is literal.
+      if !value.isEmpty { resource = value == "*" ? value : LiteralText.escaped(value) }
     }
     return (action.name, resource)
   }

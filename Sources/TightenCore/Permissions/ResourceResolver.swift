@@ -71,7 +71,7 @@ struct ResourceResolver: Sendable {
       case "account": return r.account
       default:
         guard let value = r.values(JSONLookup.Path(name)).first, !value.isEmpty else { return nil }
-        return value
+        return LiteralText.escaped(value)
       }
     }
   }
@@ -113,6 +113,11 @@ struct ResourceResolver: Sendable {
       guard planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }) else {
         continue
       }
+      // An ARN holding `*`, `?` or `$` must be escaped: the general path does it.
+      if LiteralText.needsEscape(arn) {
+        out.removeAll()
+        return false
+      }
       if kept != nil {
         if kept!.insert(ByteKey(arn)).inserted { out.append(arn) }
       } else if !out.contains(where: { compareBytes($0, arn) == 0 }) {
@@ -142,7 +147,7 @@ struct ResourceResolver: Sendable {
     var kept: Set<String>? = r.recordArns.count > Self.linearLimit ? [] : nil
     for arn in r.recordArns
     where planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }) {
-      let text = String(decoding: arn, as: UTF8.self)
+      let text = LiteralText.escaped(String(decoding: arn, as: UTF8.self))
       if kept != nil {
         if kept!.insert(text).inserted { found.append(text) }
       } else if !found.contains(text) {
@@ -220,10 +225,11 @@ struct ResourceResolver: Sendable {
       var arns: [String] = []
       for raw in found {
         if raw.hasPrefix("arn:") {
-          if template.matches(raw) { arns.append(raw) }
+          if template.matches(raw) { arns.append(LiteralText.escaped(raw)) }
           continue
         }
-        guard let value = VariableRules.apply(plan.steps, to: raw, in: r, region: &region, account: &account)
+        let literal = LiteralText.escaped(raw)
+        guard let value = VariableRules.apply(plan.steps, to: literal, in: r, region: &region, account: &account)
         else { continue }
         if let preferred {
           // A bare identifier is of the preferred type, or of the type its prefix names.

@@ -37,7 +37,7 @@ enum ServiceRequests {
         guard let parsed = partiQL(statement), parsed.verb == verb else { continue }
         let arn = ARN(
           partition: r.partition, service: "dynamodb", region: r.region, account: r.account,
-          resource: "table/\(parsed.table)"
+          resource: "table/\(LiteralText.escaped(parsed.table))"
         ).description
         if !tables.contains(arn) { tables.append(arn) }
       }
@@ -65,8 +65,11 @@ enum ServiceRequests {
     var s = Substring(source)
     if s.hasPrefix("/") { s = s.dropFirst() }
     if let q = s.firstIndex(of: "?") { s = s[..<q] }
-    return ARN(partition: partition, service: "s3", region: "", account: "", resource: percentDecoded(String(s)))
-      .description
+    return ARN(
+      partition: partition, service: "s3", region: "", account: "",
+      resource: LiteralText.escaped(percentDecoded(String(s)))
+    )
+    .description
   }
 
   // MARK: - API Gateway
@@ -79,7 +82,7 @@ enum ServiceRequests {
       var missing = 0
       let path =
         Placeholders.replace(in: route.path, opening: "{") { name in
-          if let value = r.values(JSONLookup.Path(name)).first, !value.isEmpty { return value }
+          if let value = r.values(JSONLookup.Path(name)).first, !value.isEmpty { return LiteralText.escaped(value) }
           missing += 1
           return "*"
         } ?? route.path

@@ -10,12 +10,31 @@ enum Glob {
   /// Whether every string `observed` stands for is matched by `pattern`:
   /// `arn:aws:ec2:*:*:vpc/*` covers `arn:aws:ec2:us-east-1:1:vpc/*`, but
   /// `arn:aws:s3:::b/k*` does not cover `arn:aws:s3:::b/*`.
+  ///
+  /// Both sides are in IAM's resource syntax: `${*}`, `${?}` and `${$}` are the
+  /// characters themselves (an observed S3 key `a*b` is `a${*}b`), matched
+  /// only by themselves, `?` or `*`.
   static func covers(_ pattern: String, _ observed: String) -> Bool {
-    var p = pattern
-    var o = observed
+    var p = literals(pattern)
+    var o = literals(observed)
     return p.withUTF8 { p in
       o.withUTF8 { o in match(p, o, literalText: !o.contains(0x2A) && !o.contains(0x3F)) }
     }
+  }
+
+  /// `${*}` → `\u{1}`, `${?}` → `\u{2}`, `${$}` → `$`: escaped characters as
+  /// bytes no wildcard test confuses with `*` or `?` (the markers `Variables`
+  /// also uses).
+  static func literals(_ text: String) -> String {
+    guard text.utf8.contains(0x24), text.contains("${") else { return text }
+    return Placeholders.replace(in: text) { name in
+      switch name {
+      case "*": "\u{1}"
+      case "?": "\u{2}"
+      case "$": "$"
+      default: "${" + name + "}"
+      }
+    } ?? text
   }
 
   /// Iterative wildcard matching with one backtrack point: linear for most

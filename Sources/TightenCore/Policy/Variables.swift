@@ -36,8 +36,7 @@ enum Variables {
       }
     }
     guard let out = resolved else { return stopped }
-    // Escaped wildcards must match only themselves, which a glob cannot say; an observed ARN rarely holds them.
-    if out.contains("\u{1}") || out.contains("\u{2}") { return .unknown }
+    // `\u{1}` and `\u{2}` are a literal `*` and `?`: `Glob` matches them as themselves.
     return .text(out)
   }
 }
