@@ -15,11 +15,26 @@ enum Glob {
   /// characters themselves (an observed S3 key `a*b` is `a${*}b`), matched
   /// only by themselves, `?` or `*`.
   static func covers(_ pattern: String, _ observed: String) -> Bool {
-    var p = literals(pattern)
-    var o = literals(observed)
-    return p.withUTF8 { p in
-      o.withUTF8 { o in match(p, o, literalText: !o.contains(0x2A) && !o.contains(0x3F)) }
+    var p = pattern
+    var o = observed
+    let plain = p.withUTF8 { p in
+      o.withUTF8 { o in
+        // `$` starts an escape; without one (the usual case) the bytes are matched as they are.
+        hasByte(0x24, p) || hasByte(0x24, o)
+          ? nil : match(p, o, literalText: !hasByte(0x2A, o) && !hasByte(0x3F, o))
+      }
     }
+    if let plain { return plain }
+    var lp = literals(pattern)
+    var lo = literals(observed)
+    return lp.withUTF8 { p in
+      lo.withUTF8 { o in match(p, o, literalText: !hasByte(0x2A, o) && !hasByte(0x3F, o)) }
+    }
+  }
+
+  @inline(__always) private static func hasByte(_ byte: UInt8, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return false }
+    return Platform.findByte(byte, in: base, count: bytes.count) != nil
   }
 
   /// `${*}` → `\u{1}`, `${?}` → `\u{2}`, `${$}` → `$`: escaped characters as
