@@ -53,25 +53,26 @@ extension Generator {
   /// first wildcard, so each pattern is checked against that range of the
   /// sorted resources alone, never against every resource.
   static func withoutCovered(_ resources: Set<String>) -> Set<String> {
-    let patterns = resources.filter { $0.contains("*") || $0.contains("?") }
-    guard !patterns.isEmpty else { return resources }
-    let sorted = resources.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    var covered = Set<String>()
-    for pattern in patterns {
+    // Each resource once in the matcher's form: a trail's escaped `${*}` is a character, not a wildcard.
+    let prepared = resources.map { (text: $0, form: Glob.literals($0)) }
+      .sorted { $0.form.utf8.lexicographicallyPrecedes($1.form.utf8) }
+    let sorted = prepared.map(\.form)
+    var covered = Set<Int>()
+    for (index, pattern) in sorted.enumerated() where pattern.contains("*") || pattern.contains("?") {
       let stem = Substring(pattern.prefix { $0 != "*" && $0 != "?" })
       var i = lowerBound(sorted, stem)
       while i < sorted.count, sorted[i].utf8.starts(with: stem.utf8) {
         let resource = sorted[i]
         // Two patterns that cover each other (`a*`, `a**`): the one first in byte order stays.
-        if resource != pattern && !covered.contains(resource) && Glob.covers(pattern, resource)
-          && (!Glob.covers(resource, pattern) || pattern.utf8.lexicographicallyPrecedes(resource.utf8))
+        if i != index && !covered.contains(i) && Glob.coversPrepared(pattern, resource)
+          && (!Glob.coversPrepared(resource, pattern) || index < i)
         {
-          covered.insert(resource)
+          covered.insert(i)
         }
         i += 1
       }
     }
-    return resources.subtracting(covered)
+    return Set(prepared.indices.filter { !covered.contains($0) }.map { prepared[$0].text })
   }
 
   /// The first index whose string is not before `key`, by bytes.

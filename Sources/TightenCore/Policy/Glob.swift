@@ -25,10 +25,16 @@ enum Glob {
       }
     }
     if let plain { return plain }
-    var lp = literals(pattern)
-    var lo = literals(observed)
-    return lp.withUTF8 { p in
-      lo.withUTF8 { o in match(p, o, literalText: !hasByte(0x2A, o) && !hasByte(0x3F, o)) }
+    return coversPrepared(literals(pattern), literals(observed))
+  }
+
+  /// `covers` for strings whose escapes `literals` has already turned into
+  /// markers (each string prepared once, not once per comparison).
+  static func coversPrepared(_ pattern: String, _ observed: String) -> Bool {
+    var p = pattern
+    var o = observed
+    return p.withUTF8 { p in
+      o.withUTF8 { o in match(p, o, literalText: !hasByte(0x2A, o) && !hasByte(0x3F, o)) }
     }
   }
 

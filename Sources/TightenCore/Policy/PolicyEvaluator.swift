@@ -81,12 +81,14 @@ public struct PolicyEvaluator: Sendable {
   /// Evaluates a call with the plan of its action (`plan.action` must be `facts.action`).
   public func evaluate(_ facts: CallFacts, plan: ActionPlan) -> Result {
     let unknownResource = facts.resource == "*" && plan.hasResourceTypes
+    // The resource in the matcher's form once, not once per pattern (`Variables` prepares the patterns).
+    let observed = Glob.literals(facts.resource)
     var allow = Truth.no
     var deny = Truth.no
     var used: [EntryRef] = []
     for (ref, actionEntries) in plan.statements {
       let statement = policies.documents[ref.document].statements[ref.statement]
-      var truth = resourceTruth(statement, facts, unknownResource: unknownResource)
+      var truth = resourceTruth(statement, facts, observed, unknownResource: unknownResource)
       if truth == .no { continue }
       truth = truth.and(Conditions.evaluate(statement.conditions, facts))
       if truth == .no { continue }
@@ -125,7 +127,9 @@ public struct PolicyEvaluator: Sendable {
     return []
   }
 
-  private func resourceTruth(_ statement: PolicyStatement, _ facts: CallFacts, unknownResource: Bool) -> Truth {
+  private func resourceTruth(
+    _ statement: PolicyStatement, _ facts: CallFacts, _ observed: String, unknownResource: Bool
+  ) -> Truth {
     if let resources = statement.resources {
       var truth = Truth.no
       for pattern in resources {
@@ -136,7 +140,7 @@ public struct PolicyEvaluator: Sendable {
           continue
         case .text(let resolved):
           // A call whose resource the trail does not name is not held against a resource-scoped grant.
-          if unknownResource || Glob.covers(resolved, facts.resource) { return .yes }
+          if unknownResource || Glob.coversPrepared(resolved, observed) { return .yes }
         }
       }
       return truth
@@ -148,7 +152,7 @@ public struct PolicyEvaluator: Sendable {
         case .absent: continue
         case .text(let resolved):
           if unknownResource { return .unknown }
-          if Glob.covers(resolved, facts.resource) { return .no }
+          if Glob.coversPrepared(resolved, observed) { return .no }
         }
       }
       return .yes
