@@ -16,10 +16,7 @@ let package = Package(
     .executable(name: "tighten", targets: ["tighten"]),
     .library(name: "TightenCore", targets: ["TightenCore"]),
   ],
-  dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-  ],
+  dependencies: [.package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")],
   targets: [
     // zlib, through the system's headers and pkg-config.
     .systemLibrary(
@@ -28,10 +25,17 @@ let package = Package(
       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
     ),
 
+    // libyaml's event parser, likewise: CloudFormation templates in YAML.
+    .systemLibrary(
+      name: "CYAML",
+      pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+    ),
+
     // Everything that reads, maps and reports: the library the tests exercise.
     .target(
       name: "TightenCore",
-      dependencies: ["CZlib", .product(name: "Yams", package: "Yams")],
+      dependencies: ["CZlib", "CYAML"],
       swiftSettings: hotPath
     ),
 
