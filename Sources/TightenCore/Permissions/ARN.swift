@@ -13,6 +13,10 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
   public var account: String
   public var resource: String
 
+  /// The account a resolver sets for a resource AWS owns: its ARN is built
+  /// with no account (an empty account means "not known", built as `*`).
+  static let ownedByAWS = "-"
+
   public init(partition: String, service: String, region: String, account: String, resource: String) {
     self.partition = partition
     self.service = service

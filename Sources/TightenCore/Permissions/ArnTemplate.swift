@@ -140,7 +140,8 @@ public struct ArnTemplate: Sendable, Equatable, CustomStringConvertible {
     return arn.withUTF8 { matches($0) }
   }
 
-  /// Builds an ARN; variables missing from `values` become `*`.
+  /// Builds an ARN; variables missing from `values` become `*`, and so does an
+  /// empty region or account; `ARN.ownedByAWS` builds no account.
   public func build(partition: String, region: String, account: String, values: [String: String]) -> String {
     var out = ""
     for part in parts {
@@ -148,7 +149,7 @@ public struct ArnTemplate: Sendable, Equatable, CustomStringConvertible {
       case .literal(let bytes): out += String(decoding: bytes, as: UTF8.self)
       case .variable("Partition"): out += partition
       case .variable("Region"): out += region.isEmpty ? "*" : region
-      case .variable("Account"): out += account.isEmpty ? "*" : account
+      case .variable("Account"): out += account == ARN.ownedByAWS ? "" : account.isEmpty ? "*" : account
       case .variable(let name): out += values[name] ?? "*"
       }
     }

@@ -19,6 +19,8 @@ struct CallPlan: Sendable {
 
   var kind: Kind
   var passRoles: [(path: JSONLookup.Path, service: String)] = []
+  /// Actions needed when the request has a value at a path (`Catalog.ConditionalAction`).
+  var conditional: [(path: JSONLookup.Path, pathText: String, action: String, pattern: String)] = []
   /// An explicit resource pattern from the data (`…:role/aws-service-role/{aWSServiceName}/*`).
   var resourcePattern: String? = nil
 
@@ -63,6 +65,9 @@ struct CallPlanner: Sendable {
       plan.passRoles = roles.map { (JSONLookup.Path($0.path), $0.service) }
     }
     plan.resourcePattern = catalog.resourcePatterns["\(source) \(name)"]
+    if case .actions = plan.kind, let also = catalog.conditionalActions["\(source) \(name)"] {
+      plan.conditional = also.map { (JSONLookup.Path($0.path), $0.path, $0.action, $0.pattern) }
+    }
     return plan
   }
 

@@ -68,6 +68,15 @@ public final class Catalog: @unchecked Sendable {
     var service: String
   }
 
+  /// An action a call also needs when its request has a value at `path`
+  /// (`ec2:CreateTags` when tags are given at creation), on `pattern`, whose
+  /// `{path}` stands for each such value.
+  struct ConditionalAction: Sendable {
+    var path: String
+    var action: String
+    var pattern: String
+  }
+
   struct ApiGatewayRoute: Sendable {
     var verb: String
     var path: String
@@ -81,6 +90,7 @@ public final class Catalog: @unchecked Sendable {
   let renames: [String: [String]]  // "prefix:Operation"
   let curated: [String: [Target]]  // "source Event"; empty = needs no permission
   let passRoles: [String: [PassRoleSource]]  // "source Event"
+  let conditionalActions: [String: [ConditionalAction]]  // "source Event"
   let parameterPaths: [String: [String]]
   let deniedCodes: Set<String>
   let dataEvents: Set<String>  // "source Event"
@@ -111,6 +121,7 @@ public final class Catalog: @unchecked Sendable {
     self.renames = tables.renames
     self.curated = tables.curated
     self.passRoles = tables.passRoles
+    self.conditionalActions = tables.conditionalActions
     self.parameterPaths = tables.parameterPaths
     self.deniedCodes = tables.deniedCodes
     self.dataEvents = tables.dataEvents

@@ -33,6 +33,11 @@
 ///   permission.
 /// - `P source event path service` (`passrole …`): the request hands the role
 ///   ARN at `path` to `service` (`iam:PassRole`, `iam:PassedToService`).
+/// - `W source event path action pattern` (`also SOURCE EVENT PATH => ACTION
+///   PATTERN`, and from botocore's EC2 model every operation that takes
+///   `TagSpecifications`): when the request has a value at `path`, the call
+///   also needs `action` on `pattern`, filled as `O` patterns are, `{path}`
+///   once for each value.
 /// - `K variable paths` (`param VARIABLE PATH...`): where an ARN template
 ///   variable is found in requestParameters, in order of preference. Variable
 ///   `*` (`arnparam PATH...`) lists the ARN-bearing names tried for every
@@ -79,6 +84,7 @@ struct CatalogLine {
     case apiGatewayRoute = "G"
     case map = "M"
     case passRole = "P"
+    case conditionalAction = "W"
     case param = "K"
     case denied = "D"
     case data = "Z"

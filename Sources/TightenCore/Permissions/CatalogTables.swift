@@ -9,6 +9,7 @@ struct CatalogTables {
   var renames: [String: [String]] = [:]
   var curated: [String: [Catalog.Target]] = [:]
   var passRoles: [String: [Catalog.PassRoleSource]] = [:]
+  var conditionalActions: [String: [Catalog.ConditionalAction]] = [:]
   var parameterPaths: [String: [String]] = [:]
   var deniedCodes = Set<String>()
   var dataEvents = Set<String>()
@@ -40,6 +41,9 @@ struct CatalogTables {
       curated["\(line[1]) \(line[2])"] = line[3] == "none" ? [] : line.list(3).map(Catalog.Target.init(spec:))
     case .passRole:
       passRoles["\(line[1]) \(line[2])", default: []].append(Catalog.PassRoleSource(path: line[3], service: line[4]))
+    case .conditionalAction:
+      conditionalActions["\(line[1]) \(line[2])", default: []].append(
+        Catalog.ConditionalAction(path: line[3], action: line[4], pattern: line[5]))
     case .param:
       parameterPaths[line[1]] = line.list(2)
     case .denied:

@@ -59,6 +59,14 @@ public struct PermissionMapper: Sendable {
     case .apiGateway(let routes):
       out.append(ServiceRequests.apiGatewayPermission(routes, request))
     }
+    for also in plan.conditional {
+      var seen = Set<String>()
+      for value in request.values(also.path) where !value.isEmpty && seen.insert(value).inserted {
+        if let resource = resolver.fill(also.pattern, request, each: (also.pathText, value)) {
+          out.append(MappedPermission(action: also.action, resource: resource))
+        }
+      }
+    }
     for role in plan.passRoles {
       for arn in JSONLookup.strings(in: request.parameters, at: role.path) where Self.isRoleArn(arn) {
         out.append(MappedPermission(action: ActionName.passRole.description, resource: arn, passedTo: role.service))

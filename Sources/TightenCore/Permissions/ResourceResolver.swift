@@ -11,61 +11,116 @@ struct ResourceResolver: Sendable {
     self.arnPaths = (catalog.parameterPaths["*"] ?? []).map(JSONLookup.Path.init)
   }
 
-  /// The ARNs an action is authorised against for this request: `*` when the
-  /// action has no resource type or nothing about it is known.
+  /// The ARNs an action is authorised against for this request: one or more
+  /// for every resource type the action requires (the resource the request
+  /// names, else the narrowest pattern that certainly covers it), and those
+  /// of optional types found; `*` when the action has no resource type or
+  /// nothing about it is known.
   func resources(_ planned: CallPlan.PlannedAction, _ r: ResourceRequest) -> [String] {
     if planned.candidates.isEmpty { return ["*"] }
     if planned.hint == "copy-source", let source = r.values(ResourceRequest.copySource).first {
       return [ServiceRequests.copySourceARN(source, partition: r.partition)]
     }
     if planned.hint == "partiql" { return ServiceRequests.partiQLTables(for: planned.action.qualifiedName, r) }
+    let (found, alternative) = named(planned, r)
+    guard !alternative, planned.hint == nil, evaluatesEveryType(planned) else { return found }
+    return completed(found, planned, r)
+  }
+
+  /// Whether IAM authorises the action against every resource type it
+  /// requires and every optional one the request names, rather than against
+  /// one of them: the catalogue's `Q` lines, by service or by action.
+  private func evaluatesEveryType(_ planned: CallPlan.PlannedAction) -> Bool {
+    catalog.allRequired.contains(planned.service) || catalog.allRequired.contains(planned.action.name)
+  }
+
+  /// Adds, for every type the action requires that `found` has none of, the
+  /// narrowest pattern that certainly covers it, and the resources of optional
+  /// types the request names: IAM authorises the call against each
+  /// (`ec2:RunInstances`: the image, instance, network interface, security
+  /// group, subnet and volume, and the key pair when one is given).
+  private func completed(_ found: [String], _ planned: CallPlan.PlannedAction, _ r: ResourceRequest) -> [String] {
+    var all = found == ["*"] ? [] : found
+    for (i, candidate) in planned.candidates.enumerated()
+    where !all.contains(where: { arn in candidate.templates.contains { $0.template.matches(arn) } }) {
+      if i < planned.required {
+        all += covering(candidate, planned, r)
+      } else if let named = build(candidate, r, allowPartial: false, planned: planned) {
+        all += named
+      }
+    }
+    return all.isEmpty ? ["*"] : all
+  }
+
+  /// The type's ARN with what the request tells filled in and `*` for the
+  /// rest; with nothing told, every name `*` in the call's partition, region and account.
+  private func covering(_ candidate: ResolverPlan.Candidate, _ planned: CallPlan.PlannedAction, _ r: ResourceRequest)
+    -> [String]
+  {
+    if let partial = build(candidate, r, allowPartial: true, planned: planned, required: true) { return partial }
+    guard let template = candidate.templates.first?.template else { return [] }
+    return [template.build(partition: r.partition, region: r.region, account: r.account, values: [:])]
+  }
+
+  /// The resources the request or record names for the action, as the
+  /// evidence allows; `alternative` when an ARN the request names picked one
+  /// of several required types that are alternatives (`dynamodb:TagResource`
+  /// on a table or a stream).
+  private func named(_ planned: CallPlan.PlannedAction, _ r: ResourceRequest) -> (
+    found: [String], alternative: Bool
+  ) {
     if planned.required > 1, let named = severalRequired(planned, r) { return named }
     // The record's own resources are what AWS says the call touched; a copy's
     // record names both objects, so calls with a hinted source build from the request.
     let recordFirst = planned.hint == nil && !r.recordArns.isEmpty && !r.several
-    if recordFirst, let fromRecord = recordResources(planned, r) { return fromRecord }
+    if recordFirst, let fromRecord = recordResources(planned, r) { return (fromRecord, false) }
     for candidate in planned.candidates {
       // A template without variables fits anything: only the last resort.
       if let full = build(candidate, r, allowPartial: false, planned: planned, fixedToo: planned.candidates.count == 1)
       {
-        return full
+        return (full, false)
       }
     }
-    if !recordFirst, let fromRecord = recordResources(planned, r) { return fromRecord }
+    if !recordFirst, let fromRecord = recordResources(planned, r) { return (fromRecord, false) }
     for (i, candidate) in planned.candidates.enumerated() {
       if let partial = build(candidate, r, allowPartial: true, planned: planned, required: i < planned.required) {
-        return partial
+        return (partial, false)
       }
     }
-    return ["*"]
+    return (["*"], false)
   }
 
   /// Several required types are either alternatives (dynamodb:TagResource on
   /// a table or a stream, named by its ARN) or all authorised (ec2:RunInstances:
   /// the image, subnet, instance…): an ARN the request or record names picks the
   /// alternative; else one row for each type. Nil when none is known.
-  private func severalRequired(_ planned: CallPlan.PlannedAction, _ r: ResourceRequest) -> [String]? {
+  private func severalRequired(_ planned: CallPlan.PlannedAction, _ r: ResourceRequest) -> (
+    found: [String], alternative: Bool
+  )? {
     let requiredTypes = planned.candidates.prefix(planned.required)
     var named: [String] = []
     for path in arnPaths {
       for value in r.values(path) where value.hasPrefix("arn:") {
         if requiredTypes.contains(where: { $0.templates.contains { $0.template.matches(value) } }) {
-          named.append(value)
+          named.append(LiteralText.escaped(value))
         }
       }
     }
+    let alternative = !named.isEmpty && !catalog.allRequired.contains(planned.service)
     if named.isEmpty, let fromRecord = recordResources(planned, r) { named = fromRecord }
     if named.isEmpty && catalog.allRequired.contains(planned.service) {
       named = requiredTypes.compactMap { build($0, r, allowPartial: true, planned: planned, required: true) }
         .flatMap { $0 }
     }
-    return named.isEmpty ? nil : Array(Set(named)).sorted()
+    return named.isEmpty ? nil : (Array(Set(named)).sorted(), alternative)
   }
 
   /// A data pattern with `{partition}`, `{region}`, `{account}` and `{parameter}` filled; nil when a part is unknown.
-  func fill(_ pattern: String, _ r: ResourceRequest) -> String? {
+  /// `each` gives the value of one parameter (one of several the request holds).
+  func fill(_ pattern: String, _ r: ResourceRequest, each: (path: String, value: String)? = nil) -> String? {
     Placeholders.replace(in: pattern, opening: "{") { name in
       switch name {
+      case each?.path: return each.map { LiteralText.escaped($0.value) }
       case "partition": return r.partition
       case "region": return r.region
       case "account": return r.account
@@ -123,6 +178,13 @@ struct ResourceResolver: Sendable {
       } else if !out.contains(where: { compareBytes($0, arn) == 0 }) {
         out.append(arn)
       }
+    }
+    // The one required type must be among them, else the general path completes it.
+    if planned.required == 1,
+      !out.contains(where: { arn in planned.candidates[0].templates.contains { $0.template.matches(arn) } })
+    {
+      out.removeAll()
+      return false
     }
     return !out.isEmpty
   }

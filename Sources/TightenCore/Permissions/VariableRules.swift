@@ -18,6 +18,9 @@
 /// 4. `append TEXT`: `TEXT` goes after the value (`db` → `db-??????`).
 /// 5. `reject CHARACTER...`: a value holding one of them is not of this
 ///    variable and is skipped (a KMS alias for a `KeyId`).
+/// 6. `aws-owned PREFIX...`: a value starting with one of them, in any case,
+///    names a resource AWS owns, whose ARN has no account
+///    (`AWS-RunShellScript` → `arn:aws:ssm:us-east-1::document/AWS-RunShellScript`).
 struct VariableRules: Sendable {
   /// One thing done to a value, in the order the cases are listed.
   enum Step: Sendable, Equatable {
@@ -26,6 +29,7 @@ struct VariableRules: Sendable {
     case path(JSONLookup.Path)
     case append(String)
     case reject([String])
+    case awsOwned([String])
 
     fileprivate var order: Int {
       switch self {
@@ -34,6 +38,7 @@ struct VariableRules: Sendable {
       case .path: 2
       case .append: 3
       case .reject: 4
+      case .awsOwned: 5
       }
     }
   }
@@ -66,7 +71,7 @@ struct VariableRules: Sendable {
   /// The steps for one variable, in the order they apply.
   func steps(for variable: String) -> [Step] {
     let mine = rules.filter { $0.applies(to: variable) }.map(\.step)
-    return (0...4).flatMap { order in mine.filter { $0.order == order } }
+    return (0...5).flatMap { order in mine.filter { $0.order == order } }
   }
 
   /// Applies `steps` to a value of the request; nil when a step rejects it.
@@ -93,6 +98,9 @@ struct VariableRules: Sendable {
         value += text
       case .reject(let characters):
         if characters.contains(where: { value.contains($0) }) { return nil }
+      case .awsOwned(let prefixes):
+        let lower = value.lowercased()
+        if prefixes.contains(where: { lower.hasPrefix($0) }) { account = ARN.ownedByAWS }
       }
     }
     return value
@@ -110,6 +118,7 @@ extension VariableRules.Rule {
     case "path": step = .path(JSONLookup.Path(argument))
     case "append": step = .append(argument)
     case "reject": step = .reject(line.list(3))
+    case "aws-owned": step = .awsOwned(line.list(3).map { $0.lowercased() })
     default: return nil
     }
     self.init(variable: line[1], step: step, except: Set(line.list(4)))

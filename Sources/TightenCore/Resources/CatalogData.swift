@@ -25627,7 +25627,7 @@ K	*	resourceArn resourceARN ResourceArn ResourceARN resourceArns[] arn ARN resou
 K	BucketName	bucketName bucket Bucket
 K	ObjectName	key Key
 K	FunctionName	functionName FunctionName
-K	TableName	tableName TableName
+K	TableName	tableName TableName targetTableName
 K	RoleNameWithPath	roleName roleArn RoleArn
 K	RoleName	roleName
 K	UserNameWithPath	userName
@@ -25643,7 +25643,7 @@ K	LogStreamName	logStreamName
 K	AlarmName	alarmName alarmNames[]
 K	DashboardName	dashboardName dashboardNames[]
 K	ParameterNameWithoutLeadingSlash	name names[]
-K	SecretId	secretId name
+K	SecretId	secretId name secretIdList[]
 K	RepositoryName	repositoryName
 K	ClusterName	cluster clusterName
 K	ServiceName	service serviceName
@@ -25657,8 +25657,11 @@ K	UserPoolId	userPoolId
 K	IdentityPoolId	identityPoolId
 K	InstanceId	instanceId instancesSet.items[].instanceId instanceIds[]
 K	VpcId	vpcId
-K	SubnetId	subnetId
-K	SecurityGroupId	groupId
+K	SubnetId	subnetId networkInterfaceSet.items[].subnetId
+K	SecurityGroupId	groupId groupSet.items[].groupId networkInterfaceSet.items[].groupSet.items[].groupId
+K	NetworkInterfaceId	networkInterfaceId networkInterfaceSet.items[].networkInterfaceId
+K	KeyPairName	keyName
+K	LaunchTemplateId	launchTemplate.launchTemplateId
 K	ImageId	imageId instancesSet.items[].imageId
 K	StreamName	streamName
 K	DeliveryStreamName	deliveryStreamName
@@ -25687,6 +25690,10 @@ K	*Name	name
 Q	ec2
 Q	rds
 Q	kms
+Q	glue
+Q	ssm:SendCommand
+Q	dynamodb:RestoreTableFromBackup
+M	dynamodb.amazonaws.com	RestoreTableFromBackup	dynamodb:RestoreTableFromBackup dynamodb:BatchWriteItem dynamodb:DeleteItem dynamodb:GetItem dynamodb:PutItem dynamodb:Query dynamodb:Scan dynamodb:UpdateItem
 U	logs	log-group	:*	TagResource UntagResource ListTagsForResource
 H	Alias	alias/
 F	QueueName	queue-url		
@@ -25694,6 +25701,7 @@ H	ParameterNameWithoutLeadingSlash	/
 F	*WithPath	path	path	
 F	SecretId	append	-??????	
 F	KeyId	reject	/ :	
+F	DocumentName	aws-owned	aws amazon amzn	
 F	*Id	reject	/	SecretId
 O	iam.amazonaws.com	CreateServiceLinkedRole	arn:{partition}:iam::{account}:role/aws-service-role/{aWSServiceName}/*
 O	route53.amazonaws.com	ChangeResourceRecordSets	arn:{partition}:route53:::hostedzone/{hostedZoneId}
@@ -25715,6 +25723,117 @@ Z	dynamodb.amazonaws.com	TransactGetItems TransactWriteItems ExecuteStatement Ba
 Z	sns.amazonaws.com	Publish PublishBatch
 Z	sqs.amazonaws.com	SendMessage SendMessageBatch ReceiveMessage DeleteMessage DeleteMessageBatch
 Z	sqs.amazonaws.com	ChangeMessageVisibility ChangeMessageVisibilityBatch
+M	secretsmanager.amazonaws.com	BatchGetSecretValue	secretsmanager:BatchGetSecretValue secretsmanager:GetSecretValue
+W	secretsmanager.amazonaws.com	BatchGetSecretValue	filters[].key	secretsmanager:ListSecrets	*
+W	ec2.amazonaws.com	RunInstances	instancesSet.items[].imageId	ec2:RunInstances	arn:{partition}:ec2:{region}:{account}:volume/*
+W	ec2.amazonaws.com	AcceptAddressTransfer	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	AllocateAddress	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	AllocateHosts	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	AllocateIpamPoolCidr	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	AssociateIpamResourceDiscovery	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	AuthorizeSecurityGroupEgress	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	AuthorizeSecurityGroupIngress	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CopyImage	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CopySnapshot	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CopyVolumes	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateCapacityManagerDataExport	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateCapacityReservation	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateCapacityReservationBySplitting	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateCapacityReservationFleet	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateCarrierGateway	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateClientVpnEndpoint	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateCoipPool	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateCustomerGateway	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateDelegateMacVolumeOwnershipTask	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateDhcpOptions	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateEgressOnlyInternetGateway	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateFleet	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateFlowLogs	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateFpgaImage	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateImage	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateImageUsageReport	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateInstanceConnectEndpoint	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateInstanceEventWindow	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateInstanceExportTask	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateInternetGateway	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateInterruptibleCapacityReservationAllocation	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateIpam	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateIpamExternalResourceVerificationToken	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateIpamPolicy	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateIpamPool	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateIpamPrefixListResolver	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateIpamPrefixListResolverTarget	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateIpamResourceDiscovery	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateIpamScope	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateKeyPair	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateLaunchTemplate	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateLocalGatewayRouteTable	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateLocalGatewayRouteTableVpcAssociation	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateLocalGatewayVirtualInterface	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateLocalGatewayVirtualInterfaceGroup	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateMacSystemIntegrityProtectionModificationTask	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateManagedPrefixList	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateNatGateway	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateNetworkAcl	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateNetworkInsightsAccessScope	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateNetworkInsightsPath	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateNetworkInterface	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreatePlacementGroup	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreatePublicIpv4Pool	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateReplaceRootVolumeTask	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateRestoreImageTask	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateRouteServer	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateRouteServerEndpoint	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateRouteServerPeer	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateRouteTable	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateSecondaryNetwork	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateSecondarySubnet	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateSecurityGroup	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateSnapshot	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateSnapshots	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateSubnet	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateSubnetCidrReservation	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTrafficMirrorFilter	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTrafficMirrorFilterRule	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTrafficMirrorSession	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTrafficMirrorTarget	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTransitGateway	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTransitGatewayConnect	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTransitGatewayConnectPeer	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTransitGatewayMeteringPolicy	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTransitGatewayMulticastDomain	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTransitGatewayPeeringAttachment	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTransitGatewayPolicyTable	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTransitGatewayRouteTable	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTransitGatewayRouteTableAnnouncement	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateTransitGatewayVpcAttachment	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVerifiedAccessEndpoint	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVerifiedAccessGroup	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVerifiedAccessInstance	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVerifiedAccessTrustProvider	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVolume	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVpc	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVpcBlockPublicAccessExclusion	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVpcEncryptionControl	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVpcEndpoint	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVpcEndpointServiceConfiguration	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVpcPeeringConnection	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVpnConcentrator	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVpnConnection	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	CreateVpnGateway	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	ExportImage	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	ImportImage	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	ImportKeyPair	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	ImportSnapshot	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	PurchaseCapacityBlock	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	PurchaseHostReservation	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	RegisterImage	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	RequestSpotInstances	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	RunInstances	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	StartDeclarativePoliciesReport	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	StartNetworkInsightsAccessScopeAnalysis	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
+W	ec2.amazonaws.com	StartNetworkInsightsAnalysis	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
 G	apigateway.amazonaws.com	CreateApiKey	POST	/apikeys
 G	apigateway.amazonaws.com	CreateAuthorizer	POST	/restapis/{restApiId}/authorizers
 G	apigateway.amazonaws.com	CreateBasePathMapping	POST	/domainnames/{domainName}/basepathmappings
