@@ -70,6 +70,7 @@ struct Generate: ParsableCommand {
     let notes: (String) -> Void = { text in if output == nil { Terminal.error(text) } else { Terminal.write(text) } }
     if let output {
       Terminal.write(GenerateReport.written(outcome.documents, folder: output, maxSize: maxSize))
+      Terminal.write(GenerateReport.widened(outcome.widened, of: outcome.permissions))
     } else {
       Terminal.write(outcome.documents.first.map(PolicyWriter.json) ?? PolicyWriter.empty)
     }

@@ -117,6 +117,44 @@ struct HostileTrailTests {
     #expect(warnings.map { $0["kind"] as? String } == ["trailingData"])
   }
 
+  @Test("a resources entry that is a bare ARN and requestParameters held as a JSON string are read; the calls count")
+  func lenientFields() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let identity =
+      #""userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/deployer/s","#
+      + #""accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Role","#
+      + #""arn":"arn:aws:iam::111122223333:role/deployer","userName":"deployer"}}}"#
+    let common =
+      #""awsRegion":"us-east-1","recipientAccountId":"111122223333","eventTime":"2026-11-20T10:00:00Z","# + identity
+    let records = [
+      #"{"eventSource":"lambda.amazonaws.com","eventName":"GetFunction20150331v2","# + common
+        + #","requestParameters":{"functionName":"f1"},"resources":["arn:aws:lambda:us-east-1:111122223333:function:f1"]}"#,
+      #"{"eventSource":"iam.amazonaws.com","eventName":"GetRole","# + common
+        + #","requestParameters":"{\"roleName\":\"app-role\"}"}"#,
+      #"{"eventSource":"iam.amazonaws.com","eventName":"GetRole","# + common
+        + #","requestParameters":"HIDDEN","resources":[7]}"#,
+    ]
+    let text = #"{"Records":["# + records.joined(separator: ",\n") + "]}"
+    let path = try Fixtures.write(text, to: "lenient.json", in: root)
+    let r = try Binary.run(["scan", path, "--format", "json"])
+    #expect(r.status == 0)
+    let j = try Binary.json(r)
+    #expect(Self.events(j)["counted"] as? Int == 3)
+    #expect(Self.events(j)["invalid"] as? Int == 0)
+    #expect(
+      Self.permissions(j).map { "\($0["action"] ?? "") \($0["resource"] ?? "") \($0["count"] ?? "")" } == [
+        "iam:GetRole arn:aws:iam::111122223333:role/* 1",
+        "iam:GetRole arn:aws:iam::111122223333:role/app-role 1",
+        "lambda:GetFunction arn:aws:lambda:us-east-1:111122223333:function:f1 1",
+      ])
+    let offset = text.utf8.firstRange(of: #""arn:aws:lambda:us-east-1:111122223333:function:f1"]"#.utf8)!.lowerBound
+    let at = text.utf8.distance(from: text.utf8.startIndex, to: offset)
+    let message =
+      "byte \(at): an entry of resources is a string: read as an ARN; 3 records of this file read so leniently"
+    #expect(r.stderr == "\(path): warning: \(message)\n")
+  }
+
   /// One GetObject record naming `keys` as its objects' ARNs, refused when `denied`.
   static func record(keys: some Sequence<Int>, denied: Bool = false) -> String {
     let resources = keys.map { #"{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/k\#($0)"}"# }

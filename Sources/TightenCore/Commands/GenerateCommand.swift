@@ -29,6 +29,18 @@ public struct GenerateCommand: Sendable {
     public var history: [PolicyValue]?
     public var policyWarnings: [PolicyWarning]
     public var status: RunStatus
+    /// The permissions of the trails whose resource is a pattern or `*` although
+    /// the action has resource types: what the trail did not name exactly.
+    public var widened: [Widened] = []
+    /// How many permissions the trails showed.
+    public var permissions = 0
+  }
+
+  /// A permission whose resource is wider than one named resource, and why.
+  public struct Widened: Sendable, Equatable {
+    public var action: String
+    public var resource: String
+    public var basis: ResourceBasis
   }
 
   public func run(observer: RunObserver = .init()) throws(RunError) -> Outcome {
@@ -43,6 +55,17 @@ public struct GenerateCommand: Sendable {
     let generator = Generator(options: options)
     var outcome = Outcome(
       documents: [], changelog: nil, history: nil, policyWarnings: [], status: analysis.isPartial ? .partial : .clean)
+    var classifier = ResourceBasisClassifier(catalog: mapper.catalog)
+    analysis.forEachPermission { action, resource, _ in
+      outcome.permissions += 1
+      let basis = classifier.basis(action: action, resource: resource)
+      if basis == .patternNotNamed || basis == .notNamed {
+        outcome.widened.append(
+          Widened(
+            action: String(decoding: action, as: UTF8.self), resource: String(decoding: resource, as: UTF8.self),
+            basis: basis))
+      }
+    }
     do {
       guard let declared else {
         outcome.documents = try generator.documents(generator.statements(from: analysis), name: "policy")

@@ -106,9 +106,9 @@ struct ResourceResolver: Sendable {
         }
       }
     }
-    let alternative = !named.isEmpty && !catalog.allRequired.contains(planned.service)
+    let alternative = !named.isEmpty && !evaluatesEveryType(planned)
     if named.isEmpty, let fromRecord = recordResources(planned, r) { named = fromRecord }
-    if named.isEmpty && catalog.allRequired.contains(planned.service) {
+    if named.isEmpty && evaluatesEveryType(planned) {
       named = requiredTypes.compactMap { build($0, r, allowPartial: true, planned: planned, required: true) }
         .flatMap { $0 }
     }

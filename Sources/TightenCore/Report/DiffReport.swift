@@ -46,7 +46,9 @@ public enum DiffReport {
 
   static func missingJSON(_ m: DiffResult.Missing) -> JSONValue {
     .object([
-      ("action", .string(m.action)), ("resource", .string(m.resource)), ("count", .int(m.count)),
+      ("action", .string(m.action)), ("resource", .string(m.resource)),
+      ("resourceBasis", .string(ResourceBasis.of(action: m.action, resource: m.resource).rawValue)),
+      ("count", .int(m.count)),
       ("denied", .int(m.denied)), ("reason", .string(m.reason.rawValue)),
     ])
   }

@@ -8,4 +8,21 @@ public enum GenerateReport {
     return "Wrote \(documents.count) polic\(documents.count == 1 ? "y" : "ies") to \(Escaping.text(folder)):\n"
       + lines.joined(separator: "\n") + "\n"
   }
+
+  /// The permissions whose resource the trail did not name exactly, at most `limit` of them listed.
+  public static func widened(_ rows: [GenerateCommand.Widened], of total: Int, limit: Int = 20) -> String {
+    guard !rows.isEmpty else { return "" }
+    var text = "Widened: \(rows.count) of \(total) permissions have a pattern for what the trail did not name:\n"
+    let shown = rows.prefix(limit)
+    let width = shown.map(\.action.count).max() ?? 0
+    for row in shown {
+      let action = Escaping.text(row.action)
+      text += "  \(action)\(String(repeating: " ", count: max(0, width - row.action.count)))  "
+      text += "\(Escaping.text(row.resource))  (\(row.basis.rawValue))\n"
+    }
+    if rows.count > shown.count {
+      text += "  … and \(rows.count - shown.count) more (`scan --format json` gives each permission's resourceBasis)\n"
+    }
+    return text
+  }
 }

@@ -23,12 +23,16 @@ public enum ScanReport {
   /// `[ {"action": …, "resource": …, "count": …, …}, … ]`, one row per line.
   static func permissionRows(_ a: TrailAnalysis, to out: ByteSink) {
     var first = true
+    var classifier = ResourceBasisClassifier()
     a.forEachPermission { action, resource, stats in
       out.append(first ? "[\n    {\"action\": " as StaticString : ",\n    {\"action\": " as StaticString)
       first = false
       out.appendQuoted(action)
       out.append(", \"resource\": " as StaticString)
       out.appendQuoted(resource)
+      out.append(", \"resourceBasis\": \"" as StaticString)
+      out.append(classifier.basis(action: action, resource: resource).rawValue)
+      out.append("\"" as StaticString)
       out.append(", \"count\": " as StaticString)
       out.append(stats.count)
       out.append(", \"denied\": " as StaticString)

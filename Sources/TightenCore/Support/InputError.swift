@@ -29,7 +29,7 @@ public struct InputError: Error, Equatable, Hashable, Sendable, CustomStringConv
   /// Byte offset of the problem: in the decompressed JSON for JSON problems,
   /// in the compressed file for gzip problems.
   public let offset: Int?
-  public let reason: String
+  public internal(set) var reason: String
 
   public init(path: String, kind: Kind, offset: Int? = nil, reason: String) {
     self.path = path

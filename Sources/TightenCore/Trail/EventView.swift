@@ -11,6 +11,12 @@ public struct EventView: ~Copyable {
   /// The bytes of a field (empty when it is absent).
   @inline(__always)
   public func bytes(_ field: Field) -> UnsafeBufferPointer<UInt8> {
+    Self.bytes(field, base: base, arena: arena)
+  }
+
+  /// The bytes of a field of the record at `base`, whose decoded strings are in `arena`.
+  @inline(__always)
+  static func bytes(_ field: Field, base: UnsafePointer<UInt8>, arena: ByteArena) -> UnsafeBufferPointer<UInt8> {
     switch field.location {
     case .absent: UnsafeBufferPointer(start: nil, count: 0)
     case .record: UnsafeBufferPointer(start: base + field.start, count: field.count)

@@ -55,6 +55,10 @@ struct RawRecord {
   /// Why the record cannot be used (a field of the wrong type, say); nil when it can.
   var invalidReason: String? = nil
   var invalidOffset = 0
+  /// A field read in a form CloudTrail does not write, whose meaning is still
+  /// clear (`requestParameters` as a JSON string): the record counts, with a warning.
+  var recoveredReason: String? = nil
+  var recoveredOffset = 0
 
   mutating func reset() {
     let keep = resources

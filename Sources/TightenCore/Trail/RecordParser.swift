@@ -33,7 +33,7 @@ struct RecordParser {
       case .sourceIPAddress: try string(&c, \.sourceIPAddress, "sourceIPAddress")
       case .readOnly: record.readOnly = try boolean(&c)
       case .managementEvent: record.managementEvent = try boolean(&c)
-      case .requestParameters: try raw(&c, \.requestParameters, "requestParameters")
+      case .requestParameters: try requestParameters(&c)
       case .responseElements: try raw(&c, \.responseElements, "responseElements")
       case .additionalEventData: try raw(&c, \.additionalEventData, "additionalEventData")
       case .userIdentity: try userIdentity(&c)
@@ -98,6 +98,31 @@ struct RecordParser {
   }
 
   // MARK: - Members
+
+  private mutating func recovered(_ reason: String, at offset: Int) {
+    if record.recoveredReason == nil {
+      record.recoveredReason = reason
+      record.recoveredOffset = offset
+    }
+  }
+
+  /// `requestParameters` as CloudTrail writes it (an object), or as some log
+  /// pipelines and Athena tables store it: the object's JSON in a string, read as that JSON.
+  private mutating func requestParameters(_ c: inout JSONCursor) throws(ScanFailure) {
+    guard try c.peekSignificant() == ASCII.quote else {
+      try raw(&c, \.requestParameters, "requestParameters")
+      return
+    }
+    let start = c.pos
+    let text = try stringValue(&c, "requestParameters")
+    let bytes = EventView.bytes(text, base: c.base, arena: arena)
+    if let first = bytes.first(where: { !ASCII.isWhitespace($0) }), first == ASCII.openBrace {
+      record.requestParameters = text
+      recovered("requestParameters is a string holding JSON: read as that JSON", at: start)
+    } else {
+      recovered("requestParameters is a string, not an object: left out", at: start)
+    }
+  }
 
   private mutating func invalid(_ reason: String, at offset: Int) {
     if record.invalidReason == nil {
@@ -241,8 +266,23 @@ struct RecordParser {
     var firstElement = true
     while try c.nextElement(&firstElement) {
       let b = c.base[c.pos]
+      if b == ASCII.quote {
+        // A bare ARN where CloudTrail writes {"ARN": …}: read as one; other strings left out.
+        let start = c.pos
+        let text = try stringValue(&c, "resources[]")
+        if EventView.bytes(text, base: c.base, arena: arena).starts(with: "arn:".utf8) {
+          record.resources.append(ResourceRef(arn: text, type: .absent, accountId: .absent))
+          recovered("an entry of resources is a string: read as an ARN", at: start)
+        } else {
+          recovered("an entry of resources is a string, not an ARN: left out", at: start)
+        }
+        continue
+      }
       guard b == ASCII.openBrace else {
-        try wrongType(&c, "an entry of resources", "an object")
+        let start = c.pos
+        let kind = typeName(b)
+        try c.skipValue()
+        recovered("an entry of resources is \(kind), not an object: left out", at: start)
         continue
       }
       var ref = ResourceRef(arn: .absent, type: .absent, accountId: .absent)

@@ -82,6 +82,9 @@ extension RecordScan {
       return
     }
     counts.records += 1
+    if let reason = parser.record.recoveredReason {
+      counts.noteRecovered(fail(.malformed, streamOffset + parser.record.recoveredOffset, reason))
+    }
     let view = EventView(base: base, arena: parser.arena, record: parser.record)
     onRecord(view)
   }

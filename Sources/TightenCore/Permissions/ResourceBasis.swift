@@ -1,0 +1,88 @@
+/// Why a permission's resource is what it is: the exact resource the trail
+/// names, or a pattern because the trail did not name all of it. A widened
+/// resource is said out loud (`resourceBasis` in JSON, `generate`'s summary).
+public enum ResourceBasis: String, Sendable, CaseIterable {
+  /// The resource the call named, in the form the service evaluates (a log
+  /// group's trailing `:*` and a secret's `-??????` are part of that form).
+  case exact
+  /// A pattern: what the trail names is filled in, the rest is `*` (a
+  /// resource the call creates, `vpc/*`; a required resource the record does not name).
+  case patternNotNamed = "pattern-not-named"
+  /// `*`: the action has resource types, but the trail names nothing of its resource.
+  case notNamed = "not-named"
+  /// `*`: the action has no resource type (IAM authorises it on `*`).
+  case noResourceType = "no-resource-type"
+
+  /// The basis of one permission (for a few rows; `ResourceBasisClassifier` for many).
+  public static func of(action: String, resource: String, catalog: Catalog = .shared) -> ResourceBasis {
+    var classifier = ResourceBasisClassifier(catalog: catalog)
+    var action = action
+    var resource = resource
+    return action.withUTF8 { a in resource.withUTF8 { r in classifier.basis(action: a, resource: r) } }
+  }
+
+  static func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: [UInt8]) -> Bool {
+    bytes.count >= suffix.count && bytes[(bytes.count - suffix.count)...].elementsEqual(suffix)
+  }
+
+  /// Whether `*` or `?` appears outside the escapes `${*}`, `${?}` and `${$}` of a trail's own text.
+  static func hasWildcard(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    while i < bytes.count {
+      let b = bytes[i]
+      if b == 0x24, i + 3 < bytes.count, bytes[i + 1] == 0x7B, bytes[i + 3] == 0x7D {
+        i += 4
+        continue
+      }
+      if b == 0x2A || b == 0x3F { return true }
+      i += 1
+    }
+    return false
+  }
+}
+
+/// Tells `ResourceBasis` for many permissions, with the catalogue's ARN-form
+/// endings gathered once.
+public struct ResourceBasisClassifier {
+  let catalog: Catalog
+  /// Per service: the endings of the form it evaluates, longest first.
+  private var suffixes: [String: [[UInt8]]] = [:]
+  private let appended: [[UInt8]]
+
+  public init(catalog: Catalog = .shared) {
+    self.catalog = catalog
+    var appended: [[UInt8]] = []
+    for rule in catalog.variableRules.rules {
+      if case .append(let text) = rule.step { appended.append(Array(text.utf8)) }
+    }
+    self.appended = appended
+  }
+
+  /// The basis of `resource` for `action`, from the resource's spelling and the catalogue.
+  public mutating func basis(action: UnsafeBufferPointer<UInt8>, resource: UnsafeBufferPointer<UInt8>)
+    -> ResourceBasis
+  {
+    if resource.count == 1 && resource[0] == 0x2A {
+      guard let known = catalog.action(String(decoding: action, as: UTF8.self)) else { return .notNamed }
+      return known.resourceTypes.isEmpty ? .noResourceType : .notNamed
+    }
+    var end = resource.count
+    for suffix in endings(of: action) where ResourceBasis.hasSuffix(resource, suffix) {
+      end -= suffix.count
+      break
+    }
+    return ResourceBasis.hasWildcard(UnsafeBufferPointer(rebasing: resource[..<end])) ? .patternNotNamed : .exact
+  }
+
+  /// `:*` of the catalogue's `U` lines for the action's service and the text
+  /// `append` rules add (a secret's `-??????`), longest first.
+  private mutating func endings(of action: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
+    let colon = action.firstIndex(of: 0x3A) ?? action.count
+    let service = String(decoding: UnsafeBufferPointer(rebasing: action[..<colon]), as: UTF8.self)
+    if let known = suffixes[service] { return known }
+    let found = ((catalog.arnSuffixes[service] ?? []).map { Array($0.suffix.utf8) } + appended)
+      .sorted { $0.count > $1.count }
+    suffixes[service] = found
+    return found
+  }
+}
