@@ -34,7 +34,46 @@ struct GeneratorTests {
     }
   }
 
-  @Test("from the trails: every permission allowed, no action beyond them", arguments: [deploy, invictus])
+  static let realSamples = [
+    Fixtures.sampleTrails.appendingPathComponent("trails").path, invictus,
+    Fixtures.path("trails/otrf-ec2-proxy-s3-exfiltration"), Fixtures.path("trails/trailscraper-fixtures"),
+    Fixtures.path("trails/aws-ctpl-serializer-fixtures"),
+  ]
+
+  @Test(
+    "every labelled case's documented requirements, not only what the mapper found, are allowed by the policy generated from its record, in every resource mode",
+    arguments: MappingCase.all)
+  func labelledRequirementsAllowed(_ c: MappingCase) throws {
+    guard case .permissions(let required) = c.expect, !required.isEmpty else { return }
+    let analysis = TrailAnalyzer(workers: 1).analyze(
+      bytes: Array(#"{"Records":["#.utf8) + Array(c.record.utf8) + Array("]}".utf8))
+    let context = try #require(analysis.usage.first?.context)
+    for mode in GeneratorOptions.ResourceMode.allCases {
+      let generator = Generator(options: .init(resources: mode, maxSize: 6144))
+      let evaluator = PolicyEvaluator(
+        policies: PolicySet(documents: try generator.documents(generator.statements(from: analysis), name: "policy")))
+      for row in required {
+        var call = context
+        call.passedToService = row[3]
+        let result = evaluator.evaluate(
+          CallFacts(action: row[0], resource: row[1], context: call, firstSeen: nil, lastSeen: nil))
+        #expect(result.missing == nil, "\(mode): refused \(row[0]) on \(row[1]) (\(c.reference))")
+      }
+    }
+  }
+
+  @Test("no action the mapper emits, on the labelled cases and the real samples, is outside the catalogue")
+  func actionsInCatalogue() {
+    let records = MappingCase.all.map(\.record).joined(separator: ",")
+    let labelled = TrailAnalyzer(workers: 1).analyze(
+      bytes: Array(#"{"Records":["#.utf8) + Array(records.utf8) + Array("]}".utf8))
+    let samples = TrailAnalyzer().analyze(paths: Self.realSamples)
+    let actions = Set((labelled.usage + samples.usage).map(\.permission.action))
+    #expect(actions.count > 250)
+    #expect(actions.filter { Catalog.shared.action($0) == nil }.sorted() == [])
+  }
+
+  @Test("from the trails: every permission allowed, no action beyond them", arguments: [deploy] + realSamples)
   func coverage(_ path: String) throws {
     let analysis = TrailAnalyzer().analyze(paths: [path])
     for mode in GeneratorOptions.ResourceMode.allCases {
