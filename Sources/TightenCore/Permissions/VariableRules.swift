@@ -7,6 +7,8 @@
 /// ending so except those it lists. Whatever the order of the lines, a
 /// variable's rules apply in this order:
 ///
+/// 0. `map VALUE=PART...`: a value written as the request spells it becomes
+///    the ARN's spelling (WAFV2's `Scope` `REGIONAL` → `regional`, `CLOUDFRONT` → `global`).
 /// 1. `queue-url`: an `https://` SQS queue URL gives the queue's name, and the
 ///    region and account of the ARN (`https://sqs.eu-west-1.amazonaws.com/1/jobs`
 ///    → `jobs` in `eu-west-1`, account `1`).
@@ -24,6 +26,7 @@
 struct VariableRules: Sendable {
   /// One thing done to a value, in the order the cases are listed.
   enum Step: Sendable, Equatable {
+    case map([String: String])
     case queueURL
     case strip(String)
     case path(JSONLookup.Path)
@@ -33,12 +36,13 @@ struct VariableRules: Sendable {
 
     fileprivate var order: Int {
       switch self {
-      case .queueURL: 0
-      case .strip: 1
-      case .path: 2
-      case .append: 3
-      case .reject: 4
-      case .awsOwned: 5
+      case .map: 0
+      case .queueURL: 1
+      case .strip: 2
+      case .path: 3
+      case .append: 4
+      case .reject: 5
+      case .awsOwned: 6
       }
     }
   }
@@ -71,7 +75,7 @@ struct VariableRules: Sendable {
   /// The steps for one variable, in the order they apply.
   func steps(for variable: String) -> [Step] {
     let mine = rules.filter { $0.applies(to: variable) }.map(\.step)
-    return (0...5).flatMap { order in mine.filter { $0.order == order } }
+    return (0...6).flatMap { order in mine.filter { $0.order == order } }
   }
 
   /// Applies `steps` to a value of the request; nil when a step rejects it.
@@ -82,6 +86,8 @@ struct VariableRules: Sendable {
     var value = raw
     for step in steps {
       switch step {
+      case .map(let spellings):
+        if let spelled = spellings[value] { value = spelled }
       case .queueURL:
         if value.hasPrefix("https://"), let queue = ServiceRequests.queueURL(value) {
           region = queue.region.isEmpty ? region : queue.region
@@ -114,6 +120,13 @@ extension VariableRules.Rule {
     let argument = line[3]
     let step: VariableRules.Step
     switch line[2] {
+    case "map":
+      var spellings: [String: String] = [:]
+      for pair in line.list(3) {
+        guard let eq = pair.firstIndex(of: "=") else { return nil }
+        spellings[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+      }
+      step = .map(spellings)
     case "queue-url": step = .queueURL
     case "path": step = .path(JSONLookup.Path(argument))
     case "append": step = .append(argument)

@@ -25655,12 +25655,13 @@ K	StackName	stackName
 K	ChangeSetName	changeSetName
 K	UserPoolId	userPoolId
 K	IdentityPoolId	identityPoolId
-K	InstanceId	instanceId instancesSet.items[].instanceId instanceIds[]
+K	InstanceId	instanceId instancesSet.items[].instanceId instanceIds[] target
 K	VpcId	vpcId
 K	SubnetId	subnetId networkInterfaceSet.items[].subnetId
 K	SecurityGroupId	groupId groupSet.items[].groupId networkInterfaceSet.items[].groupSet.items[].groupId
 K	NetworkInterfaceId	networkInterfaceId networkInterfaceSet.items[].networkInterfaceId
 K	KeyPairName	keyName
+K	NaclId	networkAclId
 K	LaunchTemplateId	launchTemplate.launchTemplateId
 K	ImageId	imageId instancesSet.items[].imageId
 K	StreamName	streamName
@@ -25702,6 +25703,7 @@ F	*WithPath	path	path
 F	SecretId	append	-??????	
 F	KeyId	reject	/ :	
 F	DocumentName	aws-owned	aws amazon amzn	
+F	Scope	map	REGIONAL=regional CLOUDFRONT=global	
 F	*Id	reject	/	SecretId
 O	iam.amazonaws.com	CreateServiceLinkedRole	arn:{partition}:iam::{account}:role/aws-service-role/{aWSServiceName}/*
 O	route53.amazonaws.com	ChangeResourceRecordSets	arn:{partition}:route53:::hostedzone/{hostedZoneId}
