@@ -19,8 +19,17 @@ struct CallPlan: Sendable {
 
   var kind: Kind
   var passRoles: [(path: JSONLookup.Path, service: String)] = []
-  /// Actions needed when the request has a value at a path (`Catalog.ConditionalAction`).
-  var conditional: [(path: JSONLookup.Path, pathText: String, action: String, pattern: String)] = []
+  /// Actions needed when the request has a value at a path (`Catalog.ConditionalAction`):
+  /// on `pattern`, or, when it is `-`, on the resources the catalogue finds for `planned`.
+  var conditional: [Conditional] = []
+
+  struct Conditional: Sendable {
+    var path: JSONLookup.Path
+    var pathText: String
+    var action: String
+    var pattern: String
+    var planned: PlannedAction?
+  }
   /// An explicit resource pattern from the data (`…:role/aws-service-role/{aWSServiceName}/*`).
   var resourcePattern: String? = nil
 
@@ -66,7 +75,11 @@ struct CallPlanner: Sendable {
     }
     plan.resourcePattern = catalog.resourcePatterns["\(source) \(name)"]
     if case .actions = plan.kind, let also = catalog.conditionalActions["\(source) \(name)"] {
-      plan.conditional = also.map { (JSONLookup.Path($0.path), $0.path, $0.action, $0.pattern) }
+      plan.conditional = also.map { c in
+        CallPlan.Conditional(
+          path: JSONLookup.Path(c.path), pathText: c.path, action: c.action, pattern: c.pattern,
+          planned: c.pattern == "-" ? catalog.action(c.action).map { planned($0, hint: nil) } : nil)
+      }
     }
     return plan
   }

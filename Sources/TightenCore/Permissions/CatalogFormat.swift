@@ -37,7 +37,8 @@
 ///   PATTERN`, and from botocore's EC2 model every operation that takes
 ///   `TagSpecifications`): when the request has a value at `path`, the call
 ///   also needs `action` on `pattern`, filled as `O` patterns are, `{path}`
-///   once for each value.
+///   once for each value; a pattern `-` means the resources the catalogue
+///   finds for `action` in the request, as for the call's own actions.
 /// - `K variable paths` (`param VARIABLE PATH...`): where an ARN template
 ///   variable is found in requestParameters, in order of preference. Variable
 ///   `*` (`arnparam PATH...`) lists the ARN-bearing names tried for every

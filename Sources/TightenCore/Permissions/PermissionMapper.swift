@@ -60,6 +60,14 @@ public struct PermissionMapper: Sendable {
       out.append(ServiceRequests.apiGatewayPermission(routes, request))
     }
     for also in plan.conditional {
+      if let planned = also.planned {
+        if !request.values(also.path).allSatisfy(\.isEmpty) {
+          for resource in resolver.withSuffix(resolver.resources(planned, request), planned) {
+            out.append(MappedPermission(action: also.action, resource: resource))
+          }
+        }
+        continue
+      }
       var seen = Set<String>()
       for value in request.values(also.path) where !value.isEmpty && seen.insert(value).inserted {
         if let resource = resolver.fill(also.pattern, request, each: (also.pathText, value)) {

@@ -25637,7 +25637,7 @@ K	InstanceProfileNameWithPath	instanceProfileName
 K	QueueName	queueUrl queueName
 K	TopicName	topicArn name
 K	Alias	aliasName
-K	KeyId	keyId targetKeyId
+K	KeyId	keyId targetKeyId kmsKeyId KmsKeyId x-amz-server-side-encryption-aws-kms-key-id
 K	LogGroupName	logGroupName logGroupIdentifier
 K	LogStreamName	logStreamName
 K	AlarmName	alarmName alarmNames[]
@@ -25728,6 +25728,14 @@ Z	sqs.amazonaws.com	ChangeMessageVisibility ChangeMessageVisibilityBatch
 M	secretsmanager.amazonaws.com	BatchGetSecretValue	secretsmanager:BatchGetSecretValue secretsmanager:GetSecretValue
 W	secretsmanager.amazonaws.com	BatchGetSecretValue	filters[].key	secretsmanager:ListSecrets	*
 W	ec2.amazonaws.com	RunInstances	instancesSet.items[].imageId	ec2:RunInstances	arn:{partition}:ec2:{region}:{account}:volume/*
+W	s3.amazonaws.com	PutObject	x-amz-server-side-encryption-aws-kms-key-id	kms:GenerateDataKey	-
+W	s3.amazonaws.com	CopyObject	x-amz-server-side-encryption-aws-kms-key-id	kms:GenerateDataKey	-
+W	s3.amazonaws.com	CreateMultipartUpload	x-amz-server-side-encryption-aws-kms-key-id	kms:GenerateDataKey	-
+W	s3.amazonaws.com	CreateMultipartUpload	x-amz-server-side-encryption-aws-kms-key-id	kms:Decrypt	-
+W	secretsmanager.amazonaws.com	CreateSecret	kmsKeyId	kms:GenerateDataKey	-
+W	secretsmanager.amazonaws.com	CreateSecret	kmsKeyId	kms:Decrypt	-
+W	secretsmanager.amazonaws.com	UpdateSecret	kmsKeyId	kms:GenerateDataKey	-
+W	secretsmanager.amazonaws.com	UpdateSecret	kmsKeyId	kms:Decrypt	-
 W	ec2.amazonaws.com	AcceptAddressTransfer	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
 W	ec2.amazonaws.com	AllocateAddress	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
 W	ec2.amazonaws.com	AllocateHosts	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
