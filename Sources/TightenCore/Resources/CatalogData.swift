@@ -25529,6 +25529,7 @@ N	s3	UploadPart	s3:PutObject
 N	s3	UploadPartCopy	s3:PutObject
 N	timestream	Query	timestream:Select timestream:SelectValues timestream:ListDatabases timestream:ListTables timestream:ListMeasures timestream:DescribeTable
 M	sts.amazonaws.com	GetCallerIdentity	none
+M	sts.amazonaws.com	GetSessionToken	none
 M	s3.amazonaws.com	CopyObject	s3:GetObject<copy-source> s3:PutObject
 M	s3.amazonaws.com	UploadPartCopy	s3:GetObject<copy-source> s3:PutObject
 M	s3.amazonaws.com	HeadObject	s3:GetObject
