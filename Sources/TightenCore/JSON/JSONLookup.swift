@@ -18,6 +18,9 @@ public enum JSONLookup {
     }
   }
 
+  /// Where a value wrapped as `{"content": …}` holds its text.
+  private static let content = Path("content")
+
   public static func strings(in json: UnsafeBufferPointer<UInt8>, at path: Path) -> [String] {
     guard let base = json.baseAddress, json.count > 0 else { return [] }
     var out: [String] = []
@@ -51,7 +54,10 @@ public enum JSONLookup {
         } else {
           out.append(String(decoding: UnsafeBufferPointer(start: c.base + s.start, count: s.count), as: UTF8.self))
         }
-      case ASCII.openBrace, ASCII.openBracket, ASCII.n:
+      case ASCII.openBrace:
+        // EC2's query API as CloudTrail records some calls: `{"content": "fl-1", "tag": 1}`.
+        try collect(&c, Self.content.steps[...], arena, &out)
+      case ASCII.openBracket, ASCII.n:
         try c.skipValue()
       default:
         let start = try c.skipValue()
