@@ -41,7 +41,8 @@ public struct PermissionMapper: Sendable {
     let region = e.string(e.awsRegion) ?? ""
     let account = e.string(e.recipientAccountId) ?? e.string(e.identityAccountId) ?? ""
     var request = ResourceRequest(
-      parameters: ResourceRequest.unwrapped(e.bytes(e.requestParameters)), recordArns: e.resources.map { e.bytes($0.arn) },
+      parameters: ResourceRequest.unwrapped(e.bytes(e.requestParameters)),
+      recordArns: e.resources.map { e.bytes($0.arn) },
       region: region, account: account, partition: ARN.partition(forRegion: region))
     switch plan.kind {
     case .unmapped, .noPermission:
