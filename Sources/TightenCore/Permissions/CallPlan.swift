@@ -15,6 +15,10 @@ struct CallPlan: Sendable {
     var candidates: [ResolverPlan.Candidate] = []
     var required: Int = 0
     var service: String = ""
+    /// IAM authorises the action against every resource type it requires and
+    /// every optional one the request names, not one of them: the catalogue's
+    /// `Q` lines, by service or by action.
+    var everyType = false
   }
 
   var kind: Kind
@@ -130,7 +134,8 @@ struct CallPlanner: Sendable {
         })
     }
     return CallPlan.PlannedAction(
-      action: action, hint: hint, candidates: candidates, required: required.count, service: service)
+      action: action, hint: hint, candidates: candidates, required: required.count, service: service,
+      everyType: catalog.allRequired.contains(service) || catalog.allRequired.contains(action.name))
   }
 
   /// Where a variable is found: the data's paths for it, then its own name in

@@ -47,8 +47,10 @@
 /// - `D codes` (`denied CODE...`): error codes of refused calls.
 /// - `Z source events` (`data SOURCE EVENT...`): calls CloudTrail records as
 ///   data events.
-/// - `Q prefix` (`allrequired PREFIX`): every required resource type of the
-///   service's calls is evaluated, not one of them.
+/// - `Q prefix` or `Q prefix:Action` (`allrequired …`): IAM evaluates every
+///   required resource type of the service's calls (or of that action), not one
+///   of them, and every optional type the request names; a required type the
+///   record does not name gets the narrowest pattern that covers it.
 /// - `U prefix type suffix except` (`arnsuffix …`): ARNs of the type are
 ///   evaluated with the suffix, except by the actions listed.
 /// - `H variable prefix` (`strip VARIABLE PREFIX`): a prefix the variable's

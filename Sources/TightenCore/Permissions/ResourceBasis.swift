@@ -47,6 +47,8 @@ public struct ResourceBasisClassifier {
   let catalog: Catalog
   /// Per service: the endings of the form it evaluates, longest first.
   private var suffixes: [String: [[UInt8]]] = [:]
+  /// The same, by where an interned action's bytes are (rows repeat actions).
+  private var byAction: [UnsafeRawPointer: [[UInt8]]] = [:]
   private let appended: [[UInt8]]
 
   public init(catalog: Catalog = .shared) {
@@ -77,6 +79,13 @@ public struct ResourceBasisClassifier {
   /// `:*` of the catalogue's `U` lines for the action's service and the text
   /// `append` rules add (a secret's `-??????`), longest first.
   private mutating func endings(of action: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
+    if let base = action.baseAddress, let known = byAction[UnsafeRawPointer(base)] { return known }
+    let found = endings(service: action)
+    if let base = action.baseAddress { byAction[UnsafeRawPointer(base)] = found }
+    return found
+  }
+
+  private mutating func endings(service action: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
     let colon = action.firstIndex(of: 0x3A) ?? action.count
     let service = String(decoding: UnsafeBufferPointer(rebasing: action[..<colon]), as: UTF8.self)
     if let known = suffixes[service] { return known }

@@ -23,15 +23,8 @@ struct ResourceResolver: Sendable {
     }
     if planned.hint == "partiql" { return ServiceRequests.partiQLTables(for: planned.action.qualifiedName, r) }
     let (found, alternative) = named(planned, r)
-    guard !alternative, planned.hint == nil, evaluatesEveryType(planned) else { return found }
+    guard !alternative, planned.hint == nil, planned.everyType else { return found }
     return completed(found, planned, r)
-  }
-
-  /// Whether IAM authorises the action against every resource type it
-  /// requires and every optional one the request names, rather than against
-  /// one of them: the catalogue's `Q` lines, by service or by action.
-  private func evaluatesEveryType(_ planned: CallPlan.PlannedAction) -> Bool {
-    catalog.allRequired.contains(planned.service) || catalog.allRequired.contains(planned.action.name)
   }
 
   /// Adds, for every type the action requires that `found` has none of, the
@@ -106,9 +99,9 @@ struct ResourceResolver: Sendable {
         }
       }
     }
-    let alternative = !named.isEmpty && !evaluatesEveryType(planned)
+    let alternative = !named.isEmpty && !planned.everyType
     if named.isEmpty, let fromRecord = recordResources(planned, r) { named = fromRecord }
-    if named.isEmpty && evaluatesEveryType(planned) {
+    if named.isEmpty && planned.everyType {
       named = requiredTypes.compactMap { build($0, r, allowPartial: true, planned: planned, required: true) }
         .flatMap { $0 }
     }
@@ -180,7 +173,7 @@ struct ResourceResolver: Sendable {
       }
     }
     // The one required type must be among them, else the general path completes it.
-    if planned.required == 1,
+    if planned.everyType, planned.required == 1,
       !out.contains(where: { arn in planned.candidates[0].templates.contains { $0.template.matches(arn) } })
     {
       out.removeAll()
