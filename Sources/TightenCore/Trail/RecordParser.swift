@@ -109,8 +109,17 @@ struct RecordParser {
   /// `requestParameters` as CloudTrail writes it (an object), or as some log
   /// pipelines and Athena tables store it: the object's JSON in a string, read as that JSON.
   private mutating func requestParameters(_ c: inout JSONCursor) throws(ScanFailure) {
-    guard try c.peekSignificant() == ASCII.quote else {
-      try raw(&c, \.requestParameters, "requestParameters")
+    let first = try c.peekSignificant()
+    if first == ASCII.n, try c.consumeNull() {
+      record.requestParameters = .absent
+      return
+    }
+    guard first == ASCII.quote else {
+      // The object, as CloudTrail writes it: kept as raw bytes, like `raw` does.
+      c.tooDeep = false
+      let start = try c.skipValue()
+      if c.tooDeep { invalid("requestParameters is nested deeper than \(c.depthLimit) levels", at: start) }
+      record.requestParameters = Field(start: start, count: c.pos - start, location: .record)
       return
     }
     let start = c.pos

@@ -41,10 +41,17 @@ final class Accumulator {
     var isSession: Bool
   }
 
-  /// A call's plan, and the interned name of its first action (the fast path's only one).
-  struct PlanEntry {
-    var plan: CallPlan
-    var firstAction: Int32
+  /// A call's plan, and the interned name of its first action (the fast path's
+  /// only one). A class: every event looks its entry up, and handing on one
+  /// reference costs one retain, where copying the plan's arrays costs one each.
+  final class PlanEntry {
+    let plan: CallPlan
+    let firstAction: Int32
+
+    init(plan: CallPlan, firstAction: Int32) {
+      self.plan = plan
+      self.firstAction = firstAction
+    }
   }
 
   /// A resolved permission by interned ids.
