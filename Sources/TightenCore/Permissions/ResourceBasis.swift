@@ -27,15 +27,18 @@ public enum ResourceBasis: String, Sendable, CaseIterable {
 
   /// Whether `*` or `?` appears outside the escapes `${*}`, `${?}` and `${$}` of a trail's own text.
   static func hasWildcard(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    var i = 0
-    while i < bytes.count {
-      let b = bytes[i]
-      if b == 0x24, i + 3 < bytes.count, bytes[i + 1] == 0x7B, bytes[i + 3] == 0x7D {
-        i += 4
-        continue
+    guard let base = bytes.baseAddress else { return false }
+    for wildcard: UInt8 in [0x2A, 0x3F] {
+      var from = 0
+      while from < bytes.count, let found = Platform.findByte(wildcard, in: base + from, count: bytes.count - from) {
+        let at = found - base
+        // `${*}` or `${?}`: the character itself, as a trail spelled it.
+        let escaped =
+          at >= 2 && at + 1 < bytes.count && base[at - 2] == 0x24 && base[at - 1] == 0x7B
+          && base[at + 1] == 0x7D
+        if !escaped { return true }
+        from = at + 1
       }
-      if b == 0x2A || b == 0x3F { return true }
-      i += 1
     }
     return false
   }

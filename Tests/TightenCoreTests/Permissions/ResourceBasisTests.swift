@@ -10,6 +10,9 @@ struct ResourceBasisTests {
       ("s3:GetObject", "arn:aws:s3:::b/k", ResourceBasis.exact),
       // A trail's own * in a key is escaped: still the exact object.
       ("s3:GetObject", "arn:aws:s3:::b/logs/${*}/x", .exact),
+      ("s3:GetObject", "arn:aws:s3:::b/${?}${$}x", .exact),
+      ("s3:GetObject", "arn:aws:s3:::b/${*}/*", .patternNotNamed),
+      ("s3:GetObject", "arn:aws:s3:::b/a?c", .patternNotNamed),
       // The form the service evaluates: a log group's :* and a secret's random suffix.
       ("logs:CreateLogGroup", "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/f:*", .exact),
       ("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-??????", .exact),
