@@ -32,6 +32,7 @@ struct CallPlan: Sendable {
     var pathText: String
     var action: String
     var pattern: String
+    var passedTo: String
     var planned: PlannedAction?
   }
   /// An explicit resource pattern from the data (`…:role/aws-service-role/{aWSServiceName}/*`).
@@ -81,7 +82,7 @@ struct CallPlanner: Sendable {
     if case .actions = plan.kind, let also = catalog.conditionalActions["\(source) \(name)"] {
       plan.conditional = also.map { c in
         CallPlan.Conditional(
-          path: JSONLookup.Path(c.path), pathText: c.path, action: c.action, pattern: c.pattern,
+          path: JSONLookup.Path(c.path), pathText: c.path, action: c.action, pattern: c.pattern, passedTo: c.passedTo,
           planned: c.pattern == "-" ? catalog.action(c.action).map { planned($0, hint: nil) } : nil)
       }
     }

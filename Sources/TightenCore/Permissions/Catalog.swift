@@ -75,6 +75,8 @@ public final class Catalog: @unchecked Sendable {
     var path: String
     var action: String
     var pattern: String
+    /// For `iam:PassRole`: the service the role is handed to, when known.
+    var passedTo: String
   }
 
   struct ApiGatewayRoute: Sendable {

@@ -33,12 +33,13 @@
 ///   permission.
 /// - `P source event path service` (`passrole …`): the request hands the role
 ///   ARN at `path` to `service` (`iam:PassRole`, `iam:PassedToService`).
-/// - `W source event path action pattern` (`also SOURCE EVENT PATH => ACTION
-///   PATTERN`, and from botocore's EC2 model every operation that takes
-///   `TagSpecifications`): when the request has a value at `path`, the call
-///   also needs `action` on `pattern`, filled as `O` patterns are, `{path}`
-///   once for each value; a pattern `-` means the resources the catalogue
-///   finds for `action` in the request, as for the call's own actions.
+/// - `W source event path action pattern [service]` (`also SOURCE EVENT PATH =>
+///   ACTION PATTERN [SERVICE]`, and from botocore's EC2 model every operation
+///   that takes `TagSpecifications`): when the request has a value at `path`,
+///   the call also needs `action` on `pattern`, filled as `O` patterns are,
+///   `{path}` once for each value; a pattern `-` means the resources the
+///   catalogue finds for `action` in the request, as for the call's own
+///   actions. `service`: for `iam:PassRole`, the service the role goes to.
 /// - `K variable paths` (`param VARIABLE PATH...`): where an ARN template
 ///   variable is found in requestParameters, in order of preference. Variable
 ///   `*` (`arnparam PATH...`) lists the ARN-bearing names tried for every

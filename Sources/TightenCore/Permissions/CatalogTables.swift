@@ -43,7 +43,7 @@ struct CatalogTables {
       passRoles["\(line[1]) \(line[2])", default: []].append(Catalog.PassRoleSource(path: line[3], service: line[4]))
     case .conditionalAction:
       conditionalActions["\(line[1]) \(line[2])", default: []].append(
-        Catalog.ConditionalAction(path: line[3], action: line[4], pattern: line[5]))
+        Catalog.ConditionalAction(path: line[3], action: line[4], pattern: line[5], passedTo: line[6]))
     case .param:
       parameterPaths[line[1]] = line.list(2)
     case .denied:

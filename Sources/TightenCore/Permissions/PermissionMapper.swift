@@ -64,7 +64,7 @@ public struct PermissionMapper: Sendable {
       if let planned = also.planned {
         if !request.values(also.path).allSatisfy(\.isEmpty) {
           for resource in resolver.withSuffix(resolver.resources(planned, request), planned) {
-            out.append(MappedPermission(action: also.action, resource: resource))
+            Self.appendOnce(MappedPermission(action: also.action, resource: resource), to: &out)
           }
         }
         continue
@@ -72,7 +72,8 @@ public struct PermissionMapper: Sendable {
       var seen = Set<String>()
       for value in request.values(also.path) where !value.isEmpty && seen.insert(value).inserted {
         if let resource = resolver.fill(also.pattern, request, each: (also.pathText, value)) {
-          out.append(MappedPermission(action: also.action, resource: resource))
+          Self.appendOnce(
+            MappedPermission(action: also.action, resource: resource, passedTo: also.passedTo), to: &out)
         }
       }
     }
@@ -80,6 +81,16 @@ public struct PermissionMapper: Sendable {
       for arn in JSONLookup.strings(in: request.parameters, at: role.path) where Self.isRoleArn(arn) {
         out.append(MappedPermission(action: ActionName.passRole.description, resource: arn, passedTo: role.service))
       }
+    }
+  }
+
+  /// Adds a conditional action's permission unless another path of the same
+  /// request gave it already (an instance profile by name and by ARN).
+  private static func appendOnce(_ permission: MappedPermission, to out: inout [MappedPermission]) {
+    if !out.contains(where: {
+      $0.action == permission.action && $0.resource == permission.resource && $0.passedTo == permission.passedTo
+    }) {
+      out.append(permission)
     }
   }
 

@@ -25741,6 +25741,10 @@ W	secretsmanager.amazonaws.com	CreateSecret	kmsKeyId	kms:GenerateDataKey	-
 W	secretsmanager.amazonaws.com	CreateSecret	kmsKeyId	kms:Decrypt	-
 W	secretsmanager.amazonaws.com	UpdateSecret	kmsKeyId	kms:GenerateDataKey	-
 W	secretsmanager.amazonaws.com	UpdateSecret	kmsKeyId	kms:Decrypt	-
+W	ec2.amazonaws.com	RunInstances	iamInstanceProfile.name	iam:PassRole	arn:{partition}:iam::{account}:role/*	ec2.amazonaws.com
+W	ec2.amazonaws.com	RunInstances	iamInstanceProfile.arn	iam:PassRole	arn:{partition}:iam::{account}:role/*	ec2.amazonaws.com
+W	ec2.amazonaws.com	AssociateIamInstanceProfile	iamInstanceProfile.name	iam:PassRole	arn:{partition}:iam::{account}:role/*	ec2.amazonaws.com
+W	ec2.amazonaws.com	AssociateIamInstanceProfile	iamInstanceProfile.arn	iam:PassRole	arn:{partition}:iam::{account}:role/*	ec2.amazonaws.com
 W	ec2.amazonaws.com	AcceptAddressTransfer	tagSpecificationSet.items[].resourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{tagSpecificationSet.items[].resourceType}/*
 W	ec2.amazonaws.com	AcceptAddressTransfer	TagSpecification.ResourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{TagSpecification.ResourceType}/*
 W	ec2.amazonaws.com	AcceptAddressTransfer	TagSpecification[].ResourceType	ec2:CreateTags	arn:{partition}:ec2:{region}:{account}:{TagSpecification[].ResourceType}/*
