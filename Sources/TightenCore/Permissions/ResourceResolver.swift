@@ -147,11 +147,14 @@ struct ResourceResolver: Sendable {
     -> Bool
   {
     guard case .actions(let actions) = plan.kind, actions.count == 1, plan.passRoles.isEmpty,
-      plan.resourcePattern == nil
+      plan.conditional.isEmpty, plan.resourcePattern == nil
     else { return false }
     let planned = actions[0]
     if catalog.arnSuffixes[planned.service] != nil { return false }
     guard planned.hint == nil, planned.required <= 1, !planned.candidates.isEmpty else { return false }
+    // Where every type is evaluated, optional types the request names join the
+    // record's: the general path adds them.
+    if planned.everyType && planned.candidates.count > planned.required { return false }
     // A few resources (the usual 0 to 3) are compared with those kept; past
     // `Self.linearLimit` a hash set keeps the work linear.
     var kept: Set<ByteKey>? = e.resources.count > Self.linearLimit ? [] : nil
