@@ -25626,7 +25626,7 @@ P	iot.amazonaws.com	CreateTopicRule	topicRulePayload.actions[].lambda.roleArn	io
 P	datasync.amazonaws.com	CreateLocationS3	s3Config.bucketAccessRoleArn	datasync.amazonaws.com
 P	batch.amazonaws.com	CreateComputeEnvironment	serviceRole	batch.amazonaws.com
 P	wafv2.amazonaws.com	PutLoggingConfiguration	loggingConfiguration.roleArn	wafv2.amazonaws.com
-K	*	resourceArn resourceARN ResourceArn ResourceARN resourceArns[] arn ARN resourceName resource backupArn
+K	*	resourceArn resourceARN ResourceArn ResourceARN resourceArns[] arn ARN resourceName resource backupArn projectArn ProjectArn
 K	BucketName	bucketName bucket Bucket
 K	ObjectName	key Key
 K	FunctionName	functionName FunctionName
