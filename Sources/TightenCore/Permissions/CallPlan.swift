@@ -26,6 +26,8 @@ struct CallPlan: Sendable {
   /// Actions needed when the request has a value at a path (`Catalog.ConditionalAction`):
   /// on `pattern`, or, when it is `-`, on the resources the catalogue finds for `planned`.
   var conditional: [Conditional] = []
+  /// `conditional`'s quoted first member names, for a quick look at a request.
+  var conditionalKeys: [[UInt8]] = []
 
   struct Conditional: Sendable {
     var path: JSONLookup.Path
@@ -34,6 +36,10 @@ struct CallPlan: Sendable {
     var pattern: String
     var passedTo: String
     var planned: PlannedAction?
+    /// The path's first member name, quoted: a request without these bytes has no value there.
+    var quotedKey: [UInt8] {
+      Array("\"\(pathText.prefix { $0 != "." && $0 != "[" })\"".utf8)
+    }
   }
   /// An explicit resource pattern from the data (`…:role/aws-service-role/{aWSServiceName}/*`).
   var resourcePattern: String? = nil
@@ -85,6 +91,7 @@ struct CallPlanner: Sendable {
           path: JSONLookup.Path(c.path), pathText: c.path, action: c.action, pattern: c.pattern, passedTo: c.passedTo,
           planned: c.pattern == "-" ? catalog.action(c.action).map { planned($0, hint: nil) } : nil)
       }
+      plan.conditionalKeys = Array(Set(plan.conditional.map(\.quotedKey)))
     }
     return plan
   }

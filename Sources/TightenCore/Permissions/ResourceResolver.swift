@@ -147,8 +147,14 @@ struct ResourceResolver: Sendable {
     -> Bool
   {
     guard case .actions(let actions) = plan.kind, actions.count == 1, plan.passRoles.isEmpty,
-      plan.conditional.isEmpty, plan.resourcePattern == nil
+      plan.resourcePattern == nil
     else { return false }
+    // A call that may need another action (an S3 upload's KMS key) takes the
+    // general path when its request has the member that says so.
+    if !plan.conditionalKeys.isEmpty {
+      let parameters = e.bytes(e.requestParameters)
+      if plan.conditionalKeys.contains(where: { Platform.contains($0, in: parameters) }) { return false }
+    }
     let planned = actions[0]
     if catalog.arnSuffixes[planned.service] != nil { return false }
     guard planned.hint == nil, planned.required <= 1, !planned.candidates.isEmpty else { return false }

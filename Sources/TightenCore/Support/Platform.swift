@@ -144,6 +144,21 @@ public enum Platform {
 
   // MARK: - Memory
 
+  /// Whether `needle` occurs in `haystack`: `memchr` for its first byte, `memcmp` for the rest.
+  static func contains(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = haystack.baseAddress, let first = needle.first else { return false }
+    return needle.withUnsafeBufferPointer { n in
+      var from = 0
+      while haystack.count - from >= n.count,
+        let found = findByte(first, in: base + from, count: haystack.count - from - n.count + 1)
+      {
+        if memcmp(found, n.baseAddress!, n.count) == 0 { return true }
+        from = found - base + 1
+      }
+      return false
+    }
+  }
+
   /// The first `byte` in `count` bytes at `p`, or nil.
   @inline(__always)
   static func findByte(_ byte: UInt8, in p: UnsafePointer<UInt8>, count: Int) -> UnsafePointer<UInt8>? {

@@ -11,6 +11,18 @@ struct PlatformTests {
     try text.withUTF8 { try Platform.writeAll(UnsafeRawBufferPointer($0), to: fd) }
   }
 
+  @Test(
+    "contains finds a byte string anywhere, including at the very end, and not past it",
+    arguments: [
+      ("\"kms\"", #"{"a":1,"kms":2}"#, true), ("kms", "xxkms", true), ("kms", "xxkm", false),
+      ("kms", "kkms", true), ("abc", "ab", false), ("a", "", false),
+    ])
+  func contains(needle: String, haystack: String, expected: Bool) {
+    var text = haystack
+    let found = text.withUTF8 { Platform.contains(Array(needle.utf8), in: $0) }
+    #expect(found == expected)
+  }
+
   @Test("writing to a descriptor that is not open, or not open for writing, is an error")
   func writeFailure() throws {
     #expect(throws: Platform.SystemError.badDescriptor) { try Self.write("lost", to: -1) }
