@@ -58,6 +58,9 @@ enum ResolverPlan {
     var paths: [JSONLookup.Path]
     /// What the service's own way of naming it asks to be done to a value (`VariableRules`).
     var steps: [VariableRules.Step] = []
+    /// No other resource type of the action has this variable: its value is
+    /// of this type whatever the service's preferred type (`GuardrailId`).
+    var ownType = false
   }
 
   struct TemplatePlan: Sendable {
@@ -138,7 +141,14 @@ struct CallPlanner: Sendable {
         type: entry.type,
         templates: entry.type.templates.map { template in
           ResolverPlan.TemplatePlan(
-            template: template, variables: template.variables.map { variablePlan($0, in: template) })
+            template: template,
+            variables: template.variables.map { variable in
+              var plan = variablePlan(variable, in: template)
+              plan.ownType = !ordered.contains { other in
+                other.type.name != entry.type.name && other.type.templates.contains { $0.variables.contains(variable) }
+              }
+              return plan
+            })
         })
     }
     return CallPlan.PlannedAction(

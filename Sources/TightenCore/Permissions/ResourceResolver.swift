@@ -295,7 +295,7 @@ struct ResourceResolver: Sendable {
         let literal = LiteralText.escaped(raw)
         guard let value = VariableRules.apply(plan.steps, to: literal, in: r, region: &region, account: &account)
         else { continue }
-        if let preferred {
+        if let preferred, !plan.ownType {
           // A bare identifier is of the preferred type, or of the type its prefix names.
           let owner = prefixed.first { rule in rule.prefixes.contains { value.hasPrefix($0) } }?.type ?? preferred
           if owner != type.lowercased() { continue }

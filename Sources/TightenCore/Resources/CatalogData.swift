@@ -25665,6 +25665,7 @@ K	SecurityGroupId	groupId groupSet.items[].groupId networkInterfaceSet.items[].g
 K	NetworkInterfaceId	networkInterfaceId networkInterfaceSet.items[].networkInterfaceId
 K	KeyPairName	keyName
 K	NaclId	networkAclId
+K	GuardrailId	guardrailIdentifier
 K	VpcFlowLogId	FlowLogId flowLogId
 K	VpcEndpointId	VpcEndpointId vpcEndpointId
 K	LaunchTemplateId	launchTemplate.launchTemplateId
