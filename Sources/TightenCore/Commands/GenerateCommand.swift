@@ -29,10 +29,10 @@ public struct GenerateCommand: Sendable {
     public var history: [PolicyValue]?
     public var policyWarnings: [PolicyWarning]
     public var status: RunStatus
-    /// The permissions of the trails whose resource is a pattern or `*` although
-    /// the action has resource types: what the trail did not name exactly.
+    /// With `outputFolder`: the permissions of the trails whose resource is a
+    /// pattern or `*` although the action has resource types (what the trail
+    /// did not name exactly), and how many permissions the trails showed.
     public var widened: [Widened] = []
-    /// How many permissions the trails showed.
     public var permissions = 0
   }
 
@@ -55,17 +55,8 @@ public struct GenerateCommand: Sendable {
     let generator = Generator(options: options)
     var outcome = Outcome(
       documents: [], changelog: nil, history: nil, policyWarnings: [], status: analysis.isPartial ? .partial : .clean)
-    var classifier = ResourceBasisClassifier(catalog: mapper.catalog)
-    analysis.forEachPermission { action, resource, _ in
-      outcome.permissions += 1
-      let basis = classifier.basis(action: action, resource: resource)
-      if basis == .patternNotNamed || basis == .notNamed {
-        outcome.widened.append(
-          Widened(
-            action: String(decoding: action, as: UTF8.self), resource: String(decoding: resource, as: UTF8.self),
-            basis: basis))
-      }
-    }
+    // The summary that lists them is printed with an output folder only.
+    if outputFolder != nil { (outcome.widened, outcome.permissions) = Self.widened(analysis, mapper.catalog) }
     do {
       guard let declared else {
         outcome.documents = try generator.documents(generator.statements(from: analysis), name: "policy")
@@ -125,6 +116,24 @@ public struct GenerateCommand: Sendable {
   }
 
   /// Every file the run reads: trails and declared policies.
+  /// The trails' permissions whose resource is wider than one named resource, and how many permissions there are.
+  private static func widened(_ analysis: TrailAnalysis, _ catalog: Catalog) -> ([Widened], Int) {
+    var classifier = ResourceBasisClassifier(catalog: catalog)
+    var rows: [Widened] = []
+    var count = 0
+    analysis.forEachPermission { action, resource, _ in
+      count += 1
+      let basis = classifier.basis(action: action, resource: resource)
+      if basis == .patternNotNamed || basis == .notNamed {
+        rows.append(
+          Widened(
+            action: String(decoding: action, as: UTF8.self), resource: String(decoding: resource, as: UTF8.self),
+            basis: basis))
+      }
+    }
+    return (rows, count)
+  }
+
   private func inputs(_ analysis: TrailAnalysis, _ declared: DeclaredPolicies?) -> Set<FileIdentity> {
     analysis.inputFiles.union((declared?.files ?? []).compactMap { FileIdentity(path: $0.path) })
   }

@@ -31,5 +31,24 @@ enum LiteralText {
       || Platform.findByte(0x24, in: base, count: bytes.count) != nil
   }
 
+  /// Whether `*` or `?` appears outside the escapes `${*}`, `${?}` and `${$}` that spell a trail's own characters:
+  /// whether `bytes`, in IAM's resource syntax, are a pattern.
+  static func hasWildcard(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return false }
+    for wildcard: UInt8 in [0x2A, 0x3F] {
+      var from = 0
+      while from < bytes.count, let found = Platform.findByte(wildcard, in: base + from, count: bytes.count - from) {
+        let at = found - base
+        // `${*}` or `${?}`: the character itself, as a trail spelled it.
+        let escaped =
+          at >= 2 && at + 1 < bytes.count && base[at - 2] == 0x24 && base[at - 1] == 0x7B
+          && base[at + 1] == 0x7D
+        if !escaped { return true }
+        from = at + 1
+      }
+    }
+    return false
+  }
+
   @inline(__always) static func isSpecial(_ byte: UInt8) -> Bool { byte == 0x2A || byte == 0x3F || byte == 0x24 }
 }

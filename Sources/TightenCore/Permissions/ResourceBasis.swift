@@ -24,33 +24,14 @@ public enum ResourceBasis: String, Sendable, CaseIterable {
   static func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: [UInt8]) -> Bool {
     bytes.count >= suffix.count && bytes[(bytes.count - suffix.count)...].elementsEqual(suffix)
   }
-
-  /// Whether `*` or `?` appears outside the escapes `${*}`, `${?}` and `${$}` of a trail's own text.
-  static func hasWildcard(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let base = bytes.baseAddress else { return false }
-    for wildcard: UInt8 in [0x2A, 0x3F] {
-      var from = 0
-      while from < bytes.count, let found = Platform.findByte(wildcard, in: base + from, count: bytes.count - from) {
-        let at = found - base
-        // `${*}` or `${?}`: the character itself, as a trail spelled it.
-        let escaped =
-          at >= 2 && at + 1 < bytes.count && base[at - 2] == 0x24 && base[at - 1] == 0x7B
-          && base[at + 1] == 0x7D
-        if !escaped { return true }
-        from = at + 1
-      }
-    }
-    return false
-  }
 }
 
 /// Tells `ResourceBasis` for many permissions, with the catalogue's ARN-form
 /// endings gathered once.
 public struct ResourceBasisClassifier {
   let catalog: Catalog
-  /// Per service: the endings of the form it evaluates, longest first.
-  private var suffixes: [String: [[UInt8]]] = [:]
-  /// The same, by where an interned action's bytes are (rows repeat actions).
+  /// The endings of the form an action's service evaluates, longest first, by
+  /// where the interned action's bytes are (rows repeat actions).
   private var byAction: [UnsafeRawPointer: [[UInt8]]] = [:]
   private let appended: [[UInt8]]
 
@@ -76,25 +57,18 @@ public struct ResourceBasisClassifier {
       end -= suffix.count
       break
     }
-    return ResourceBasis.hasWildcard(UnsafeBufferPointer(rebasing: resource[..<end])) ? .patternNotNamed : .exact
+    return LiteralText.hasWildcard(UnsafeBufferPointer(rebasing: resource[..<end])) ? .patternNotNamed : .exact
   }
 
   /// `:*` of the catalogue's `U` lines for the action's service and the text
   /// `append` rules add (a secret's `-??????`), longest first.
   private mutating func endings(of action: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
-    if let base = action.baseAddress, let known = byAction[UnsafeRawPointer(base)] { return known }
-    let found = endings(service: action)
-    if let base = action.baseAddress { byAction[UnsafeRawPointer(base)] = found }
-    return found
-  }
-
-  private mutating func endings(service action: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
-    let colon = action.firstIndex(of: 0x3A) ?? action.count
-    let service = String(decoding: UnsafeBufferPointer(rebasing: action[..<colon]), as: UTF8.self)
-    if let known = suffixes[service] { return known }
+    let key = action.baseAddress.map(UnsafeRawPointer.init)
+    if let key, let known = byAction[key] { return known }
+    let service = String(decoding: action.prefix { $0 != 0x3A }, as: UTF8.self)
     let found = ((catalog.arnSuffixes[service] ?? []).map { Array($0.suffix.utf8) } + appended)
       .sorted { $0.count > $1.count }
-    suffixes[service] = found
+    if let key { byAction[key] = found }
     return found
   }
 }

@@ -109,17 +109,8 @@ struct RecordParser {
   /// `requestParameters` as CloudTrail writes it (an object), or as some log
   /// pipelines and Athena tables store it: the object's JSON in a string, read as that JSON.
   private mutating func requestParameters(_ c: inout JSONCursor) throws(ScanFailure) {
-    let first = try c.peekSignificant()
-    if first == ASCII.n, try c.consumeNull() {
-      record.requestParameters = .absent
-      return
-    }
-    guard first == ASCII.quote else {
-      // The object, as CloudTrail writes it: kept as raw bytes, like `raw` does.
-      c.tooDeep = false
-      let start = try c.skipValue()
-      if c.tooDeep { invalid("requestParameters is nested deeper than \(c.depthLimit) levels", at: start) }
-      record.requestParameters = Field(start: start, count: c.pos - start, location: .record)
+    guard try c.peekSignificant() == ASCII.quote else {
+      record.requestParameters = try rawValue(&c, "requestParameters")
       return
     }
     let start = c.pos
@@ -187,14 +178,17 @@ struct RecordParser {
   private mutating func raw(
     _ c: inout JSONCursor, _ field: WritableKeyPath<RawRecord, Field>, _ name: String
   ) throws(ScanFailure) {
-    if try c.consumeNull() {
-      record[keyPath: field] = .absent
-      return
-    }
+    record[keyPath: field] = try rawValue(&c, name)
+  }
+
+  /// A value's raw bytes, skipped over; absent for `null`.
+  @inline(__always)
+  private mutating func rawValue(_ c: inout JSONCursor, _ name: String) throws(ScanFailure) -> Field {
+    if try c.consumeNull() { return .absent }
     c.tooDeep = false
     let start = try c.skipValue()
     if c.tooDeep { invalid("\(name) is nested deeper than \(c.depthLimit) levels", at: start) }
-    record[keyPath: field] = Field(start: start, count: c.pos - start, location: .record)
+    return Field(start: start, count: c.pos - start, location: .record)
   }
 
   /// Calls `body` with each member name of the object at the cursor.
