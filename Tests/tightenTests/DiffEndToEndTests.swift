@@ -27,6 +27,8 @@ struct DiffEndToEndTests {
         "states:CreateStateMachine arn:aws:states:us-east-1:111122223333:stateMachine:shop-dev-Checkout not-granted",
       ])
     #expect(missing.first?["denied"] as? Int == 1)
+    #expect(
+      missing.map { $0["resourceBasis"] as? String } == ["exact", "no-resource-type", "exact", "exact"])
     let unused = try #require(j["unused"] as? [[String: Any]])
     #expect(
       unused.map { "\($0["statement"]!) \($0["action"]!)" } == [
