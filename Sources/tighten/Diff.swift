@@ -7,7 +7,9 @@ struct Diff: ParsableCommand {
     discussion: """
       All --policy files count together, as the policies of one principal. A policy file is an IAM policy \
       document, a CloudFormation/CDK template (JSON or YAML) holding IAM policies, or the output of \
-      'aws iam get-account-authorization-details' (then --principal picks the role or user).
+      'aws iam get-account-authorization-details' (then --principal picks the role or user, and the \
+      permissions boundary attached to it applies). --boundary, --scp and --session-policy add the policy \
+      types that limit them; a missing call's reason then names the one that refuses it.
 
       Exit status: 0 nothing to report under --fail-on (default missing); 1 findings under --fail-on; \
       2 the run could not be done (bad flags, no readable input, unreadable policy); 3 findings were \
@@ -20,10 +22,14 @@ struct Diff: ParsableCommand {
   @Option(name: .customLong("policy"), help: "A declared policy file. Repeatable; all files count together.")
   var policies: [String] = []
 
+  @OptionGroup var layers: PolicyLayerOptions
+
   @Option(help: "Output format: text, json or markdown.")
   var format: OutputFormat = .text
 
-  @Option(name: .customLong("fail-on"), help: "Which findings make the exit status 1: missing, unused, any or never.")
+  @Option(
+    name: .customLong("fail-on"),
+    help: "Which findings make the exit status 1: missing, unused, overbroad, invalid, any (every kind) or never.")
   var failOn: DiffCommand.FailOn = .missing
 
   @Option(help: "A previous 'tighten diff --format json' result: report what is new and what was resolved since.")
@@ -34,7 +40,10 @@ struct Diff: ParsableCommand {
   }
 
   func run() throws {
-    let command = DiffCommand(input: trails.input, policyFiles: policies, failOn: failOn, baselinePath: baseline)
+    var command = DiffCommand(input: trails.input, policyFiles: policies, failOn: failOn, baselinePath: baseline)
+    command.boundaryFile = layers.boundary
+    command.organizationFiles = layers.scps
+    command.sessionPolicyFile = layers.sessionPolicy
     let outcome = try perform { () throws(RunError) in try command.run(observer: trails.observer()) }
     let started = Platform.monotonicSeconds()
     for warning in outcome.result.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }

@@ -109,3 +109,19 @@ func finish(_ status: RunStatus) throws {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case text, json, markdown
 }
+
+/// The policy types that limit a principal's identity policies (`diff` and `simulate`).
+struct PolicyLayerOptions: ParsableArguments {
+  @Option(help: "A permissions boundary policy file (replaces the one authorization details attach).")
+  var boundary: String?
+
+  @Option(
+    name: .customLong("scp"),
+    help:
+      "A service or resource control policy file: one level of the organisation (root, each OU, the account). Repeatable, root first."
+  )
+  var scps: [String] = []
+
+  @Option(name: .customLong("session-policy"), help: "A session policy file.")
+  var sessionPolicy: String?
+}

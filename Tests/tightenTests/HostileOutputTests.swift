@@ -81,7 +81,7 @@ struct HostileOutputTests {
         "Read 1 file (0 skipped, 0 failed): 2 events, 2 counted, 0 excluded, 0 invalid.",
         #"Policies: p\u{1B}[1m.json"#,
         "",
-        "1 missing, 1 unused, 1 unobservable, 0 overbroad",
+        "1 missing, 0 unused, 1 unobservable, 0 overbroad, 1 invalid",
         "",
         "Missing: calls the policies would not allow",
         "  ACTION                  RESOURCE" + String(repeating: " ", count: 102) + "CALLS  DENIED  REASON",
@@ -91,7 +91,11 @@ struct HostileOutputTests {
         #"  p\u{1B}[1m.json"#,
         #"    "S\u{202E}gpj""#,
         "      s3:GetObject  (unobservable: the trail has no data events)",
-        #"      sqs:Send\nMessage"#,
+        "",
+        "Invalid: entries that name no action IAM has",
+        #"  p\u{1B}[1m.json"#,
+        #"    "S\u{202E}gpj""#,
+        #"      sqs:Send\nMessage  (no such action; did you mean sqs:SendMessage?)"#,
         "",
       ])
   }
@@ -108,7 +112,7 @@ struct HostileOutputTests {
       lines == [
         "## tighten diff",
         "",
-        "**1 missing**, **1 unused**, 1 unobservable, 0 overbroad: 2 calls counted in 1 files against "
+        "**1 missing**, **0 unused**, 1 unobservable, 0 overbroad, 1 invalid: 2 calls counted in 1 files against "
           + #"`p\u{1B}[1m.json`."#,
         "",
         "### Missing",
@@ -122,12 +126,17 @@ struct HostileOutputTests {
         "| Policy | Statement | Action | Kind |",
         "|---|---|---|---|",
         #"| `p\u{1B}[1m.json` | `S\u{202E}gpj` | `s3:GetObject` | unobservable |"#,
-        #"| `p\u{1B}[1m.json` | `S\u{202E}gpj` | `sqs:Send\nMessage` | unused |"#,
+        "",
+        "### Invalid",
+        "",
+        "| Policy | Statement | Entry | Reason | Suggestion |",
+        "|---|---|---|---|---|",
+        #"| `p\u{1B}[1m.json` | `S\u{202E}gpj` | `sqs:Send\nMessage` | unknown-action | `sqs:SendMessage` |"#,
         "",
       ])
-    // Two tables: a header, a delimiter and one row under Missing; the same and two rows under Unused.
-    #expect(lines.filter { $0.hasPrefix("|") }.count == 3 + 4)
-    #expect(lines.filter { $0.hasPrefix("#") } == ["## tighten diff", "### Missing", "### Unused"])
+    // Three tables: a header, a delimiter and one row under each of Missing, Unused and Invalid.
+    #expect(lines.filter { $0.hasPrefix("|") }.count == 3 + 3 + 3)
+    #expect(lines.filter { $0.hasPrefix("#") } == ["## tighten diff", "### Missing", "### Unused", "### Invalid"])
   }
 
   @Test("generate's summary and changelog show the policy's and the trail's strings escaped")

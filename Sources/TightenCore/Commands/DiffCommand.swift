@@ -2,11 +2,16 @@
 public struct DiffCommand: Sendable {
   /// Which findings make the run fail (exit status 1).
   public enum FailOn: String, Sendable, CaseIterable {
-    case missing, unused, any, never
+    case missing, unused, overbroad, invalid, any, never
   }
 
   public var input: TrailInput
   public var policyFiles: [String]
+  /// The policy types that limit the identity policies: a permissions boundary, the organisation's
+  /// control policies (one file per level, root first), a session policy.
+  public var boundaryFile: String? = nil
+  public var organizationFiles: [String] = []
+  public var sessionPolicyFile: String? = nil
   public var failOn: FailOn
   /// A previous `tighten diff --format json` result: only findings new since then count.
   public var baselinePath: String?
@@ -28,7 +33,11 @@ public struct DiffCommand: Sendable {
   /// the baseline and the trails, binds the policies and compares.
   public func run(observer: RunObserver = .init()) throws(RunError) -> Outcome {
     let declared: DeclaredPolicies
-    do { declared = try DeclaredPolicies.load(policyFiles, principals: input.filter.principals) } catch {
+    do {
+      declared = try DeclaredPolicies.load(
+        policyFiles, principals: input.filter.principals, boundary: boundaryFile, organization: organizationFiles,
+        session: sessionPolicyFile)
+    } catch {
       throw .policy(error)
     }
     var baselineText: String? = nil
@@ -65,7 +74,9 @@ public struct DiffCommand: Sendable {
     switch failOn {
     case .missing: findings = missing
     case .unused: findings = unused
-    case .any: findings = missing || unused
+    case .overbroad: findings = !result.overbroad.isEmpty
+    case .invalid: findings = !result.invalid.isEmpty
+    case .any: findings = missing || unused || !result.overbroad.isEmpty || !result.invalid.isEmpty
     case .never: findings = false
     }
     return findings ? .findings : .clean

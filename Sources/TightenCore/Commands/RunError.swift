@@ -20,6 +20,8 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
   case needsOutputFolder(documents: Int, maxSize: Int)
   /// Writing an output file failed.
   case write(path: String, message: String)
+  /// `simulate --requests`: the file cannot be read.
+  case requests(path: String, message: String)
 
   /// The file the message is about (`tighten` when it is about the run).
   public var path: String {
@@ -29,6 +31,7 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     case .baseline(let e): e.path
     case .history(let e): e.path
     case .write(let path, _): path
+    case .requests(let path, _): path == "-" ? "<stdin>" : path
     }
   }
 
@@ -42,7 +45,7 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     case .generator(let e): e.description
     case .needsOutputFolder(let n, let size):
       "the policy needs \(n) documents of at most \(size) characters; write them with --output DIR"
-    case .write(_, let message): message
+    case .write(_, let message), .requests(_, let message): message
     }
   }
 

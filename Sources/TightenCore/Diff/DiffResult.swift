@@ -26,10 +26,26 @@ public struct DiffResult: Sendable {
     public var usedActions: [String]
   }
 
+  /// An entry that names nothing IAM has.
+  public struct Invalid: Sendable, Equatable {
+    public enum Reason: String, Sendable {
+      case unknownAction = "unknown-action"
+      case unknownService = "unknown-service"
+      case matchesNothing = "matches-nothing"
+    }
+    public var policy: String
+    public var statement: String
+    public var action: String
+    public var reason: Reason
+    /// The nearest real action, when one is near enough to be what was meant.
+    public var suggestion: String?
+  }
+
   public var analysis: TrailAnalysis
   public var policies: [String]
   public var missing: [Missing]
   public var unused: [Unused]
   public var overbroad: [Overbroad]
+  public var invalid: [Invalid]
   public var warnings: [PolicyWarning]
 }

@@ -26,10 +26,11 @@ public struct Differ: Sendable {
     for chunk in chunks {
       for (entry, actions) in chunk.used { usedActions[entry, default: []].formUnion(actions) }
     }
-    let (unused, overbroad) = entries(usedActions, analysis)
+    let invalid = InvalidEntries.find(policies, catalog: mapper.catalog)
+    let (unused, overbroad) = entries(usedActions, analysis, invalid: Set(invalid.map(\.0)))
     return DiffResult(
       analysis: analysis, policies: policyFiles, missing: missing(chunks, analysis), unused: unused,
-      overbroad: overbroad, warnings: policies.warnings)
+      overbroad: overbroad, invalid: invalid.map(\.1), warnings: policies.warnings)
   }
 
   /// Evaluates every row, in chunks of consecutive rows so that each action's plan is made once per chunk.
@@ -79,14 +80,14 @@ public struct Differ: Sendable {
     return out
   }
 
-  /// Unused and overbroad entries of Allow statements.
-  private func entries(_ usedActions: [EntryRef: Set<Int32>], _ analysis: TrailAnalysis) -> (
+  /// Unused and overbroad entries of the identity policies' Allow statements (an invalid entry is reported as such).
+  private func entries(_ usedActions: [EntryRef: Set<Int32>], _ analysis: TrailAnalysis, invalid: Set<EntryRef>) -> (
     unused: [DiffResult.Unused], overbroad: [DiffResult.Overbroad]
   ) {
     let dataActions = dataEventActions()
     var unused: [DiffResult.Unused] = []
     var overbroad: [DiffResult.Overbroad] = []
-    for (d, document) in policies.documents.enumerated() {
+    for (d, document) in policies.documents.enumerated() where document.layer == .identity {
       for (s, statement) in document.statements.enumerated() where statement.effect == .allow {
         guard let actions = statement.actions else {
           if usedActions[EntryRef(document: d, statement: s, entry: -1)] == nil {
@@ -95,7 +96,7 @@ public struct Differ: Sendable {
           }
           continue
         }
-        for (e, action) in actions.enumerated() {
+        for (e, action) in actions.enumerated() where !invalid.contains(EntryRef(document: d, statement: s, entry: e)) {
           guard let ids = usedActions[EntryRef(document: d, statement: s, entry: e)], !ids.isEmpty else {
             let observable = !isDataOnly(action, dataActions) || tracesData(action, analysis)
             unused.append(

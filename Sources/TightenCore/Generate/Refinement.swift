@@ -22,9 +22,12 @@ extension Generator {
   struct Findings {
     var unused: [String: [DiffResult.Unused]]
     var overbroad: [String: [DiffResult.Overbroad]]
+    /// Entries that name no action IAM has: they grant nothing, and go as unused ones do.
+    var invalid: [String: [DiffResult.Invalid]]
 
     init(_ diff: DiffResult) {
       unused = Dictionary(grouping: diff.unused) { "\($0.policy)\t\($0.statement)" }
+      invalid = Dictionary(grouping: diff.invalid) { "\($0.policy)\t\($0.statement)" }
       overbroad = Dictionary(grouping: diff.overbroad) { "\($0.policy)\t\($0.statement)" }
     }
   }
@@ -46,7 +49,9 @@ extension Generator {
     var next: [String] = []
     for action in actions {
       let entry = Changelog.Entry(policy: policy, statement: statement.label, action: action)
-      if let u = unusedHere.first(where: { $0.action == action }) {
+      if findings.invalid[key]?.contains(where: { $0.action == action }) == true {
+        if options.keepUnused { next.append(action) } else { log.removed.append(entry) }
+      } else if let u = unusedHere.first(where: { $0.action == action }) {
         if u.kind == .unobservable {
           log.keptUnobservable.append(entry)
           next.append(action)

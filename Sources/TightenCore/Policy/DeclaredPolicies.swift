@@ -15,6 +15,8 @@ public struct DeclaredPolicies: Sendable {
     /// The base name reports use (`deploy.json`).
     public let name: String
     public let kind: Kind
+    /// The policy type of its documents (`--boundary`, `--scp`, `--session-policy`; identity otherwise).
+    public internal(set) var layer: PolicyLayer = .identity
     let value: PolicyValue
   }
 
@@ -24,10 +26,30 @@ public struct DeclaredPolicies: Sendable {
   /// The files read with nothing bound, as loading checked them.
   private let unbound: PolicySet
 
-  /// Reads and checks the files.
-  public static func load(_ paths: [String], principals: [String] = []) throws(PolicyError) -> DeclaredPolicies {
+  /// Reads and checks the files: the identity policies, and the other
+  /// policy types that limit them (a permissions boundary, the
+  /// organisation's control policies from root to account, a session policy).
+  public static func load(
+    _ paths: [String], principals: [String] = [], boundary: String? = nil, organization: [String] = [],
+    session: String? = nil
+  ) throws(PolicyError) -> DeclaredPolicies {
     var files: [File] = []
     for path in paths { files.append(try read(path)) }
+    if let boundary {
+      var file = try read(boundary)
+      file.layer = .boundary
+      files.append(file)
+    }
+    for (level, path) in organization.enumerated() {
+      var file = try read(path)
+      file.layer = .organization(level: level)
+      files.append(file)
+    }
+    if let session {
+      var file = try read(session)
+      file.layer = .session
+      files.append(file)
+    }
     return try DeclaredPolicies(files: files, principals: principals)
   }
 
@@ -41,19 +63,34 @@ public struct DeclaredPolicies: Sendable {
   private init(files: [File], principals: [String]) throws(PolicyError) {
     self.files = files
     self.principals = principals
-    var set = PolicySet()
-    for file in files { set.append(try Self.documents(file, .unknown, principals)) }
-    unbound = set
+    unbound = try Self.documents(files, .unknown, principals)
   }
 
-  /// The base names of the files, in order, as reports name them.
-  public var names: [String] { files.map(\.name) }
+  /// The base names of the identity policy files, in order, as reports name them.
+  public var names: [String] { files.filter { $0.layer == .identity }.map(\.name) }
 
   /// The policies with `${AWS::AccountId}`, `${AWS::Region}` and `${AWS::Partition}` standing for the binding's.
   public func bound(to binding: PolicyBinding) throws(PolicyError) -> PolicySet {
     if binding == .unknown || !files.contains(where: { $0.kind == .template }) { return unbound }
+    return try Self.documents(files, binding, principals)
+  }
+
+  /// Every file's documents. A `--boundary` file replaces the boundary authorization details attach.
+  private static func documents(_ files: [File], _ binding: PolicyBinding, _ principals: [String]) throws(PolicyError)
+    -> PolicySet
+  {
     var set = PolicySet()
-    for file in files { set.append(try Self.documents(file, binding, principals)) }
+    for file in files { set.append(try documents(file, binding, principals)) }
+    if let given = files.first(where: { $0.layer == .boundary }) {
+      for (i, document) in set.documents.enumerated().reversed()
+      where document.layer == .boundary && document.path != given.path {
+        set.warnings.append(
+          PolicyWarning(
+            path: document.path, place: "",
+            message: "the permissions boundary \(document.name) is not applied: --boundary \(given.path) replaces it"))
+        set.documents.remove(at: i)
+      }
+    }
     return set
   }
 
@@ -61,6 +98,7 @@ public struct DeclaredPolicies: Sendable {
     -> PolicySet
   {
     var reader = PolicyReader(path: file.path, binding: binding, principals: principals)
+    reader.layer = file.layer
     let documents: [PolicyDocument]
     switch file.kind {
     case .document: documents = [try reader.document(file.value, name: file.name, place: "")]

@@ -58,6 +58,20 @@ enum Glob {
     } ?? text
   }
 
+  /// A request value for wildcard matching: its own `*` and `?` as the
+  /// markers `literals` gives `${*}` and `${?}`, so that only those escapes
+  /// (or a wildcard) match them.
+  static func marked(_ text: String) -> String {
+    guard text.utf8.contains(where: { $0 == 0x2A || $0 == 0x3F }) else { return text }
+    return String(text.map { $0 == "*" ? "\u{1}" : $0 == "?" ? "\u{2}" : $0 })
+  }
+
+  /// The characters the markers stand for (`marked`'s inverse).
+  static func unmarked(_ text: String) -> String {
+    guard text.utf8.contains(where: { $0 == 1 || $0 == 2 }) else { return text }
+    return String(text.map { $0 == "\u{1}" ? "*" : $0 == "\u{2}" ? "?" : $0 })
+  }
+
   /// Iterative wildcard matching with one backtrack point: linear for most
   /// pairs, at most pattern × text steps, and no allocation. When the text
   /// has wildcards of its own (a pattern the trail's data produced), a text

@@ -1,26 +1,52 @@
-/// Identity-policy evaluation, as IAM does it for one principal's policies:
-/// an explicit Deny wins; otherwise an Allow whose Action, Resource and
-/// Condition all match allows; otherwise the call is not granted.
+/// Policy evaluation as IAM does it for one principal within its account
+/// (IAM User Guide, "Policy evaluation logic"): an explicit Deny in any
+/// policy wins; otherwise the call must be allowed by every policy type
+/// present: each level of the organisation's service and resource control
+/// policies, the identity-based policies, the permissions boundary and the
+/// session policy. Within one type, an Allow whose Action, Resource and
+/// Condition all match allows.
 ///
 /// Conditions are three-valued: a key the trail settles (`aws:RequestedRegion`,
 /// `aws:SourceIp`, `aws:PrincipalArn`, …) gives true or false; any other key
 /// gives "unknown", which surfaces as `condition-unknown`, never as a guess.
+/// A simulated request (`CallFacts.given`) settles every key: one not given
+/// is absent.
 public struct PolicyEvaluator: Sendable {
   public let policies: PolicySet
   let catalog: Catalog
   private let byService: [String: [StatementRef]]
   private let anyService: [StatementRef]
+  /// The policy types present, in the order IAM checks them; identity is always there.
+  let layers: [PolicyLayer]
+  /// Each document's place in `layers`.
+  private let slotOf: [Int]
+  /// What each layer allows before its statements are read: nothing, but for resource control
+  /// policies (`RCPFullAWSAccess` allows everything at every level).
+  private let implicitAllow: [Truth]
 
   struct StatementRef: Sendable {
     var document: Int
     var statement: Int
   }
 
+  /// A statement whose action, resource and conditions matched a call.
+  public struct Match: Sendable, Equatable {
+    public var document: Int
+    public var statement: Int
+    public var effect: PolicyStatement.Effect
+  }
+
   public struct Result: Sendable {
     /// nil when the call is allowed.
     public var missing: MissingReason?
-    /// The Allow entries the call used (their statement matched and its conditions did not fail).
+    /// The Allow entries of identity policies the call used (their statement matched and its conditions did not fail).
     public var used: [EntryRef]
+    /// The policy type that refused the call (nil when it is allowed or the refusal is not certain).
+    public var layer: PolicyLayer?
+    /// Whether the refusal is an explicit Deny.
+    public var denied: Bool = false
+    /// The statements that matched (filled only when asked).
+    public var matched: [Match] = []
   }
 
   public init(policies: PolicySet, catalog: Catalog = .shared) {
@@ -51,6 +77,13 @@ public struct PolicyEvaluator: Sendable {
     }
     self.byService = byService
     self.anyService = anyService
+    let layers = Set(policies.documents.map(\.layer)).union([.identity]).sorted()
+    self.layers = layers
+    slotOf = policies.documents.map { layers.firstIndex(of: $0.layer)! }
+    implicitAllow = layers.map {
+      if case .resourceControl = $0 { return .yes }
+      return .no
+    }
   }
 
   /// What of an evaluation depends on the action alone: the statements whose
@@ -59,6 +92,8 @@ public struct PolicyEvaluator: Sendable {
     public let action: String
     fileprivate let statements: [(ref: StatementRef, entries: [Int])]
     fileprivate let hasResourceTypes: Bool
+    /// The statements whose `Action`/`NotAction` match.
+    var statementRefs: [StatementRef] { statements.map(\.ref) }
   }
 
   /// Works out once what every call of `action` shares; pass it to `evaluate(_:plan:)`.
@@ -74,28 +109,36 @@ public struct PolicyEvaluator: Sendable {
       hasResourceTypes: !(catalog.action(action)?.resourceTypes.isEmpty ?? true))
   }
 
-  public func evaluate(_ facts: CallFacts) -> Result {
-    evaluate(facts, plan: plan(action: facts.action))
+  public func evaluate(_ facts: CallFacts, matches: Bool = false) -> Result {
+    evaluate(facts, plan: plan(action: facts.action), matches: matches)
   }
 
   /// Evaluates a call with the plan of its action (`plan.action` must be `facts.action`).
-  public func evaluate(_ facts: CallFacts, plan: ActionPlan) -> Result {
-    let unknownResource = facts.resource == "*" && plan.hasResourceTypes
+  public func evaluate(_ facts: CallFacts, plan: ActionPlan, matches: Bool = false) -> Result {
+    // A trail call whose resource the trail does not name is not held against a resource-scoped grant;
+    // a simulated request's resource is what the user gave.
+    let unknownResource = facts.resource == "*" && plan.hasResourceTypes && facts.given == nil
     // The resource in the matcher's form once, not once per pattern (`Variables` prepares the patterns).
     let observed = Glob.literals(facts.resource)
-    var allow = Truth.no
-    var deny = Truth.no
+    var allow = implicitAllow
+    var deny = [Truth](repeating: .no, count: layers.count)
     var used: [EntryRef] = []
+    var matched: [Match] = []
     for (ref, actionEntries) in plan.statements {
       let statement = policies.documents[ref.document].statements[ref.statement]
       var truth = resourceTruth(statement, facts, observed, unknownResource: unknownResource)
       if truth == .no { continue }
-      truth = truth.and(Conditions.evaluate(statement.conditions, facts))
+      truth = truth.and(Conditions.evaluate(statement.conditions, facts, variables: statement.variables))
       if truth == .no { continue }
+      if matches && truth == .yes {
+        matched.append(Match(document: ref.document, statement: ref.statement, effect: statement.effect))
+      }
+      let slot = slotOf[ref.document]
       if statement.effect == .deny {
-        deny = deny.or(truth)
+        deny[slot] = deny[slot].or(truth)
       } else {
-        allow = allow.or(truth)
+        allow[slot] = allow[slot].or(truth)
+        guard layers[slot] == .identity else { continue }
         if statement.actions != nil {
           used += actionEntries.map { EntryRef(document: ref.document, statement: ref.statement, entry: $0) }
         } else {
@@ -103,17 +146,19 @@ public struct PolicyEvaluator: Sendable {
         }
       }
     }
-    let missing: MissingReason?
-    if deny == .yes {
-      missing = .explicitDeny
-    } else if allow == .yes && deny == .no {
-      missing = nil
-    } else if allow == .no {
-      missing = .notGranted
-    } else {
-      missing = .conditionUnknown
+    var result = Result(missing: nil, used: used, matched: matched)
+    // An explicit Deny anywhere wins; then the first type, in IAM's order, that does not allow the call.
+    if let slot = deny.firstIndex(of: .yes) {
+      result.layer = layers[slot]
+      result.denied = true
+      result.missing = layers[slot] == .identity ? .explicitDeny : layers[slot].refusal
+    } else if let slot = allow.firstIndex(of: .no) {
+      result.layer = layers[slot]
+      result.missing = layers[slot].refusal
+    } else if allow.contains(.unknown) || deny.contains(.unknown) {
+      result.missing = .conditionUnknown
     }
-    return Result(missing: missing, used: used)
+    return result
   }
 
   /// Indexes of the `Action` entries that match (for `NotAction`, `[-1]` when the statement applies).
@@ -140,7 +185,11 @@ public struct PolicyEvaluator: Sendable {
           continue
         case .text(let resolved):
           // A call whose resource the trail does not name is not held against a resource-scoped grant.
-          if unknownResource || Glob.coversPrepared(resolved, observed) { return .yes }
+          if unknownResource
+            || (Glob.coversPrepared(resolved, observed) && !IAMResourceType.wildcardMismatch(resolved, observed))
+          {
+            return .yes
+          }
         }
       }
       return truth
@@ -152,7 +201,9 @@ public struct PolicyEvaluator: Sendable {
         case .absent: continue
         case .text(let resolved):
           if unknownResource { return .unknown }
-          if Glob.coversPrepared(resolved, observed) { return .no }
+          if Glob.coversPrepared(resolved, observed) && !IAMResourceType.wildcardMismatch(resolved, observed) {
+            return .no
+          }
         }
       }
       return .yes
@@ -186,4 +237,47 @@ enum Truth: Equatable, Sendable {
   }
 
   init(_ b: Bool) { self = b ? .yes : .no }
+}
+
+/// IAM ARNs: "You can't use a wildcard in the portion of the ARN that
+/// specifies the resource type, such as the term `user` in an IAM ARN" (IAM
+/// User Guide, "IAM identifiers"). A pattern whose resource type holds a
+/// wildcard (`arn:aws:iam::123456789012:u*`) names a type that does not exist:
+/// it matches only a resource whose type is spelled the same way. A resource
+/// part that is only `*` still matches every IAM resource.
+enum IAMResourceType {
+  /// Whether `pattern` has a wildcard in an IAM resource type that `observed` does not share.
+  static func wildcardMismatch(_ pattern: String, _ observed: String) -> Bool {
+    guard let type = typeOfIAM(pattern), type != "*", type.contains(where: { $0 == "*" || $0 == "?" }) else {
+      return false
+    }
+    return typeOfIAM(observed) != type
+  }
+
+  /// The resource type of an IAM ARN (`user` of `arn:aws:iam::1:user/bob`), or nil for any other text.
+  static func typeOfIAM(_ arn: String) -> Substring? {
+    // No allocation: this runs for every resource that matched a pattern.
+    let utf8 = arn.utf8
+    guard utf8.count > 12, utf8.starts(with: "arn:".utf8) else { return nil }
+    var colons = 0
+    var serviceStart = utf8.startIndex
+    var resourceStart: String.Index? = nil
+    var index = utf8.startIndex
+    while index < utf8.endIndex {
+      if utf8[index] == UInt8(ascii: ":") {
+        colons += 1
+        let next = utf8.index(after: index)
+        if colons == 2 { serviceStart = next }
+        if colons == 3 && !utf8[serviceStart..<index].elementsEqual("iam".utf8) { return nil }
+        if colons == 5 {
+          resourceStart = next
+          break
+        }
+      }
+      index = utf8.index(after: index)
+    }
+    guard let resourceStart else { return nil }
+    let resource = arn[resourceStart...]
+    return resource[..<(resource.firstIndex(of: "/") ?? resource.endIndex)]
+  }
 }

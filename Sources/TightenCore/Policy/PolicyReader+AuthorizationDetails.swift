@@ -37,6 +37,17 @@ extension PolicyReader {
           try document(try decoded(doc, place), name: "\(name):\(owner)/\(policyName)", place: "\(place)[\(i)]"))
       }
     }
+    /// The permissions boundary attached to the role or user: evaluated as one.
+    func boundary(_ entity: PolicyValue, _ place: String) throws(PolicyError) {
+      guard let arn = entity["PermissionsBoundary"]?["PermissionsBoundaryArn"]?.string else { return }
+      guard let found = managed[arn] else {
+        warn(place, "permissions boundary \(arn) is not in the file; it is not applied")
+        return
+      }
+      var document = try document(try decoded(found.document, place), name: "\(name):\(found.name)", place: arn)
+      document.layer = .boundary
+      documents.append(document)
+    }
     let caller = principals
     let roles = arrayItems(value["RoleDetailList"])
     let users = arrayItems(value["UserDetailList"])
@@ -44,10 +55,12 @@ extension PolicyReader {
       let roleName = role["RoleName"]?.string ?? "role"
       try inline(arrayItems(role["RolePolicyList"]), owner: roleName, "RoleDetailList[\(roleName)].RolePolicyList")
       try attach(arrayItems(role["AttachedManagedPolicies"]), "RoleDetailList[\(roleName)].AttachedManagedPolicies")
+      try boundary(role, "RoleDetailList[\(roleName)].PermissionsBoundary")
     } else if let user = users.first(where: { matches($0, "UserName", caller) }) {
       let userName = user["UserName"]?.string ?? "user"
       try inline(arrayItems(user["UserPolicyList"]), owner: userName, "UserDetailList[\(userName)].UserPolicyList")
       try attach(arrayItems(user["AttachedManagedPolicies"]), "UserDetailList[\(userName)].AttachedManagedPolicies")
+      try boundary(user, "UserDetailList[\(userName)].PermissionsBoundary")
       let groups = Set(arrayItems(user["GroupList"]).compactMap(\.string))
       for group in arrayItems(value["GroupDetailList"]) where groups.contains(group["GroupName"]?.string ?? "") {
         let groupName = group["GroupName"]?.string ?? "group"
@@ -59,7 +72,7 @@ extension PolicyReader {
     } else {
       throw fail("", "no role or user matching --principal \(caller.joined(separator: ", ")) in the file")
     }
-    if documents.isEmpty { warn("", "the principal has no policies in the file") }
+    if !documents.contains(where: { $0.layer == .identity }) { warn("", "the principal has no policies in the file") }
     return documents
   }
 

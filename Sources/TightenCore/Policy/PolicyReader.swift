@@ -15,6 +15,8 @@ struct PolicyReader {
   var parameters: [String: PolicyValue] = [:]
   /// Reading a template's policies: a value no one can know before deployment has become `*`.
   var inTemplate = false
+  /// The policy type the file's documents are (resource control policies may name `Principal: "*"`).
+  var layer: PolicyLayer = .identity
 
   init(path: String, binding: PolicyBinding = .unknown, principals: [String] = []) {
     self.path = path
@@ -59,7 +61,12 @@ struct PolicyReader {
       let here = at(raw.count == 1 && value["Statement"]?.members != nil ? "Statement" : "Statement[\(i)]")
       statements.append(try statement(item, index: i, place: here, variables: variables))
     }
-    return PolicyDocument(name: name, path: path, statements: statements)
+    // An organisation policy whose statements name a `Principal` is a resource control policy.
+    var documentLayer = layer
+    if case .organization(let level) = layer, raw.contains(where: { $0["Principal"] != nil }) {
+      documentLayer = .resourceControl(level: level)
+    }
+    return PolicyDocument(name: name, path: path, statements: statements, layer: documentLayer)
   }
 
   func statement(_ value: PolicyValue, index: Int, place: String, variables: Bool) throws(PolicyError)
@@ -67,7 +74,9 @@ struct PolicyReader {
   {
     guard let members = value.members else { throw fail(place, "a statement must be an object, found \(value.kind)") }
     let known = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"]
-    for (key, _) in members where !known.contains(key) {
+    for (key, principal) in members where !known.contains(key) {
+      // A resource control policy names every principal: `"Principal": "*"`.
+      if case .organization = layer, key == "Principal", principal.string == "*" { continue }
       if key == "Principal" || key == "NotPrincipal" {
         throw fail("\(place).\(key)", "\(key) is not allowed in an identity-based policy")
       }
@@ -95,8 +104,11 @@ struct PolicyReader {
     if anyActions.isEmpty { throw fail(actionPlace, "the list of actions is empty") }
     for (i, action) in anyActions.enumerated() where action != "*" {
       let parts = action.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+      guard parts.count == 2, !parts[0].isEmpty else {
         throw fail("\(actionPlace)[\(i)]", "action '\(action)' has no service prefix (expected service:Action)")
+      }
+      guard !parts[1].isEmpty else {
+        throw fail("\(actionPlace)[\(i)]", "action '\(action)' has no action name after '\(parts[0]):'")
       }
     }
     let resources = try strings(value["Resource"], "\(place).Resource")
@@ -126,6 +138,9 @@ struct PolicyReader {
     var conditions: [ConditionClause] = []
     for (op, keys) in operators {
       guard let pairs = keys.members else { throw fail("\(place).\(op)", "must map condition keys to values") }
+      guard Conditions.isKnown(op) else {
+        throw fail("\(place).\(op)", "'\(op)' is not a condition operator IAM has")
+      }
       for (key, raw) in pairs {
         let here = "\(place).\(op).\(key)"
         var values: [String] = []

@@ -1,9 +1,10 @@
-/// Policy variables in resources: `${aws:username}`, `${aws:PrincipalAccount}`,
-/// and the escapes `${*}`, `${?}`, `${$}`.
+/// Policy variables in `Resource`/`NotResource` and in condition values:
+/// `${aws:username}`, `${aws:PrincipalTag/team, 'platform'}` (a default for
+/// an absent key), and the escapes `${*}`, `${?}`, `${$}`.
 enum Variables {
   enum Substituted: Equatable {
     case text(String)
-    /// A variable the request does not hold: the pattern matches nothing.
+    /// A variable the request does not hold (and no default): the value matches nothing.
     case absent
     case unknown
   }
@@ -18,19 +19,42 @@ enum Variables {
     return false
   }
 
+  /// A placeholder's key and default: `aws:PrincipalTag/team, 'platform'` → (`aws:PrincipalTag/team`, `platform`).
+  static func parse(_ name: String) -> (key: String, fallback: String?) {
+    guard let comma = name.firstIndex(of: ",") else { return (name.trimmingSpaces, nil) }
+    let key = String(name[..<comma]).trimmingSpaces
+    let rest = String(name[name.index(after: comma)...]).trimmingSpaces
+    guard rest.count >= 2, rest.hasPrefix("'"), rest.hasSuffix("'") else { return (key, nil) }
+    return (key, String(rest.dropFirst().dropLast()))
+  }
+
   static func substitute(_ pattern: String, _ facts: CallFacts, enabled: Bool) -> Substituted {
+    substitute(pattern, facts, at: facts.firstSeen, enabled: enabled)
+  }
+
+  static func substitute(_ pattern: String, _ facts: CallFacts, at time: Int64?, enabled: Bool) -> Substituted {
     guard enabled, hasVariable(pattern) else { return .text(pattern) }
     var stopped = Substituted.unknown
     let resolved = Placeholders.replace(in: pattern) { name in
       switch name {
-      case "*": return "\u{1}"  // a literal * (restored below, matched literally)
+      case "*": return "\u{1}"  // a literal * (matched literally)
       case "?": return "\u{2}"
       case "$": return "$"
       default:
-        switch Conditions.value(name, facts, at: facts.firstSeen) {
+        let (key, fallback) = parse(name)
+        switch Conditions.value(key, facts, at: time) {
         case .values(let v) where v.count == 1: return v[0]
-        case .absent: stopped = .absent
-        default: stopped = .unknown
+        case .values(let v) where v.isEmpty:
+          if let fallback { return fallback }
+          stopped = .absent
+        case .values:
+          // A multivalued key cannot stand in a policy variable.
+          stopped = .absent
+        case .absent:
+          if let fallback { return fallback }
+          stopped = .absent
+        case .unknown:
+          stopped = .unknown
         }
         return nil
       }
@@ -38,5 +62,12 @@ enum Variables {
     guard let out = resolved else { return stopped }
     // `\u{1}` and `\u{2}` are a literal `*` and `?`: `Glob` matches them as themselves.
     return .text(out)
+  }
+}
+
+extension String {
+  /// Without leading and trailing spaces.
+  var trimmingSpaces: String {
+    String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
   }
 }

@@ -12,6 +12,7 @@ public enum DiffReport {
     members.append(("missing", .array(r.missing.map(missingJSON))))
     members.append(("unused", .array(r.unused.map(unusedJSON))))
     members.append(("overbroad", .array(r.overbroad.map(overbroadJSON))))
+    members.append(("invalid", .array(r.invalid.map(invalidJSON))))
     members.append(("warnings", .array(r.warnings.map { .string($0.description) })))
     if let baseline {
       members.append(
@@ -67,6 +68,33 @@ public enum DiffReport {
     ])
   }
 
+  static func invalidJSON(_ i: DiffResult.Invalid) -> JSONValue {
+    .object([
+      ("policy", .string(i.policy)), ("statement", .string(i.statement)), ("action", .string(i.action)),
+      ("reason", .string(i.reason.rawValue)), ("suggestion", i.suggestion.map(JSONValue.string) ?? .null),
+    ])
+  }
+
+  /// The counts line; invalid entries are counted only when there are some.
+  static func counts(_ r: DiffResult) -> String {
+    let unusedCount = r.unused.filter { $0.kind == .unused }.count
+    var line =
+      "\(r.missing.count) missing, \(unusedCount) unused, \(r.unused.count - unusedCount) unobservable, \(r.overbroad.count) overbroad"
+    if !r.invalid.isEmpty { line += ", \(r.invalid.count) invalid" }
+    return line
+  }
+
+  /// An invalid entry's line: why, and what was perhaps meant.
+  static func invalidLine(_ i: DiffResult.Invalid) -> String {
+    let why =
+      switch i.reason {
+      case .unknownAction: "no such action"
+      case .unknownService: "no such service prefix"
+      case .matchesNothing: "the wildcard matches no action"
+      }
+    return i.suggestion.map { "\(why); did you mean \($0)?" } ?? why
+  }
+
   // MARK: Text
 
   public struct Style: Sendable {
@@ -82,13 +110,7 @@ public enum DiffReport {
   {
     var out = ScanReport.summaryLine(r.analysis) + "\n"
     out += "Policies: \(r.policies.map(Escaping.text).joined(separator: ", "))\n"
-    let unusedCount = r.unused.filter { $0.kind == .unused }.count
-    out +=
-      "\n"
-      + style.bold(
-        "\(r.missing.count) missing, \(unusedCount) unused, \(r.unused.count - unusedCount) unobservable, \(r.overbroad.count) overbroad"
-      )
-      + "\n"
+    out += "\n" + style.bold(counts(r)) + "\n"
     if !r.missing.isEmpty {
       out += "\n" + style.red("Missing: calls the policies would not allow") + "\n"
       out += ScanReport.table(
@@ -116,6 +138,10 @@ public enum DiffReport {
             "\(Escaping.text($0.action))  used: \($0.usedActions.map(Escaping.text).joined(separator: ", "))"
           )
         })
+    }
+    if !r.invalid.isEmpty {
+      out += "\n" + style.red("Invalid: entries that name no action IAM has") + "\n"
+      out += grouped(r.invalid.map { ($0.policy, $0.statement, "\(Escaping.text($0.action))  (\(invalidLine($0)))") })
     }
     if let baseline {
       out +=
@@ -162,7 +188,7 @@ public enum DiffReport {
     var out = "## tighten diff\n\n"
     out +=
       "**\(r.missing.count) missing**, **\(unusedCount) unused**, \(r.unused.count - unusedCount) unobservable, "
-      + "\(r.overbroad.count) overbroad: \(r.analysis.events.counted) calls counted in \(r.analysis.files.read) files "
+      + "\(r.overbroad.count) overbroad\(r.invalid.isEmpty ? "" : ", \(r.invalid.count) invalid"): \(r.analysis.events.counted) calls counted in \(r.analysis.files.read) files "
       + "against \(r.policies.map(cell).joined(separator: ", ")).\n"
     if r.analysis.isPartial {
       out += "\n> **Partial run:** \(r.analysis.files.failed.count) input files could not be read.\n"
@@ -189,6 +215,13 @@ public enum DiffReport {
       for o in r.overbroad {
         out +=
           "| \(cell(o.policy)) | \(cell(o.statement)) | \(cell(o.action)) | \(o.usedActions.map(cell).joined(separator: ", ")) |\n"
+      }
+    }
+    if !r.invalid.isEmpty {
+      out += "\n### Invalid\n\n| Policy | Statement | Entry | Reason | Suggestion |\n|---|---|---|---|---|\n"
+      for i in r.invalid {
+        out +=
+          "| \(cell(i.policy)) | \(cell(i.statement)) | \(cell(i.action)) | \(i.reason.rawValue) | \(i.suggestion.map(cell) ?? "") |\n"
       }
     }
     if !r.warnings.isEmpty {

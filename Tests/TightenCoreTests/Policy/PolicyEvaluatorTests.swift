@@ -243,7 +243,7 @@ struct PolicyEvaluatorTests {
   @Test("numeric operators compare numbers, not text")
   func numeric() {
     #expect(Conditions.numeric("9", "10") { $0 < $1 } == .yes)
-    #expect(Conditions.numeric("x", "10") { $0 < $1 } == .unknown)
+    #expect(Conditions.numeric("x", "10") { $0 < $1 } == .no)  // not a number: the value does not match
   }
 
   @Test(

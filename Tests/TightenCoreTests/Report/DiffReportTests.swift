@@ -21,6 +21,7 @@ struct DiffReportTests {
         .init(policy: policy, statement: "#1", action: "s3:Put\rObject", kind: .unobservable),
       ],
       overbroad: [.init(policy: policy, statement: "W", action: "ec2:*\u{9B}", usedActions: ["ec2:Describe\nVpcs"])],
+      invalid: [],
       warnings: [PolicyWarning(path: "<b>p.json</b>", place: "Statement[0]", message: "## read\nas `*`")])
   }
 
