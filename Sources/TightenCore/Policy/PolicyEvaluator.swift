@@ -248,7 +248,9 @@ enum Truth: Equatable, Sendable {
 enum IAMResourceType {
   /// Whether `pattern` has a wildcard in an IAM resource type that `observed` does not share.
   static func wildcardMismatch(_ pattern: String, _ observed: String) -> Bool {
-    guard let type = typeOfIAM(pattern), type != "*", type.contains(where: { $0 == "*" || $0 == "?" }) else {
+    guard let type = typeOfIAM(pattern), type.contains(where: { $0 == "*" || $0 == "?" }),
+      type.endIndex != pattern.endIndex || type != "*"
+    else {
       return false
     }
     return typeOfIAM(observed) != type

@@ -28,12 +28,48 @@ enum Variables {
     return (key, String(rest.dropFirst().dropLast()))
   }
 
+  /// A `Resource`/`NotResource` pattern: "You can use a policy variable in
+  /// the Resource element, but only in the resource portion of the ARN. This
+  /// portion of the ARN appears after the fifth colon" (IAM User Guide, "IAM
+  /// policy elements: Variables and tags"). A variable before it stays as
+  /// written, and matches no resource.
   static func substitute(_ pattern: String, _ facts: CallFacts, enabled: Bool) -> Substituted {
-    substitute(pattern, facts, at: facts.firstSeen, enabled: enabled)
+    guard enabled, hasVariable(pattern) else { return .text(pattern) }
+    return substitute(pattern, facts, at: facts.firstSeen, enabled: true, from: resourcePart(of: pattern))
   }
 
-  static func substitute(_ pattern: String, _ facts: CallFacts, at time: Int64?, enabled: Bool) -> Substituted {
+  /// Where the resource part of an ARN pattern starts: after its fifth colon outside `${…}` (the start for any other text).
+  static func resourcePart(of pattern: String) -> Int {
+    var colons = 0
+    var inside = false
+    var previous: UInt8 = 0
+    for (i, byte) in pattern.utf8.enumerated() {
+      if inside {
+        if byte == UInt8(ascii: "}") { inside = false }
+      } else if previous == UInt8(ascii: "$") && byte == UInt8(ascii: "{") {
+        inside = true
+      } else if byte == UInt8(ascii: ":") {
+        colons += 1
+        if colons == 5 { return pattern.hasPrefix("arn:") ? i + 1 : 0 }
+      }
+      previous = byte
+    }
+    return 0
+  }
+
+  /// `pattern` with its variables from byte offset `from` on replaced (escapes everywhere).
+  static func substitute(_ pattern: String, _ facts: CallFacts, at time: Int64?, enabled: Bool, from: Int = 0)
+    -> Substituted
+  {
     guard enabled, hasVariable(pattern) else { return .text(pattern) }
+    if from > 0 {
+      let split = pattern.utf8.index(pattern.startIndex, offsetBy: from)
+      let head = Glob.literals(String(pattern[..<split]))
+      switch substitute(String(pattern[split...]), facts, at: time, enabled: true) {
+      case .text(let tail): return .text(head + tail)
+      case let other: return other
+      }
+    }
     var stopped = Substituted.unknown
     let resolved = Placeholders.replace(in: pattern) { name in
       switch name {

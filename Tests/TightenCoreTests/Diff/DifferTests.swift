@@ -92,3 +92,68 @@ struct DifferTests {
     #expect(comparison.resolvedUnused.map(\.action) == ["s3:GetObject"])
   }
 }
+
+@Suite("Invalid policy entries")
+struct InvalidEntriesTests {
+  @Test(
+    "an entry that names nothing IAM has: why, and the nearest real action",
+    arguments: [
+      ("s3:CreateBuckett", "unknown-action", "s3:CreateBucket"),
+      ("S3:getobjekt", "unknown-action", "s3:GetObject"),
+      ("s33:GetObject", "unknown-service", "s3:GetObject"),
+      ("nosuchservicex:Get", "unknown-service", nil),
+      ("s3:Frobnicate*", "matches-nothing", nil),
+      ("dynamodb:Zzzzzzzzzzzz", "unknown-action", nil),
+    ] as [(String, String, String?)])
+  func invalid(_ entry: String, _ reason: String, _ suggestion: String?) throws {
+    let found = try #require(InvalidEntries.check(entry, .shared))
+    #expect(found.0.rawValue == reason)
+    #expect(found.1 == suggestion)
+  }
+
+  @Test("real actions, wildcards that match some and wildcard services are not invalid")
+  func valid() {
+    for entry in ["s3:GetObject", "S3:GETOBJECT", "s3:Get*", "*", "s3:*", "*:Get*", "ec2:Describe?pcs"] {
+      #expect(InvalidEntries.check(entry, .shared) == nil, "\(entry)")
+    }
+  }
+
+  @Test("diff lists invalid entries of every policy type, and not as unused")
+  func inDiff() throws {
+    let a = DifferTests.analysis([Records.record(name: "GetObject")])
+    var set = try policySet(
+      #"{"Version":"2012-10-17","Statement":{"Sid":"S","Effect":"Allow","Action":["s3:GetObject","s3:GetObjekt"],"Resource":"*"}}"#
+    )
+    var boundary = try policySet(
+      #"{"Version":"2012-10-17","Statement":{"Sid":"B","Effect":"Allow","NotAction":"iam:CreateUsr","Resource":"*"}}"#,
+      name: "b.json")
+    boundary.documents[0].layer = .boundary
+    set.append(boundary)
+    let result = Differ(policies: set, workers: 1).diff(a, policyFiles: ["p.json"])
+    #expect(
+      result.invalid == [
+        .init(
+          policy: "p.json", statement: "S", action: "s3:GetObjekt", reason: .unknownAction, suggestion: "s3:GetObject"),
+        .init(
+          policy: "b.json", statement: "B", action: "iam:CreateUsr", reason: .unknownAction,
+          suggestion: "iam:CreateUser"),
+      ])
+    #expect(result.unused.isEmpty)
+    #expect(result.missing.isEmpty)
+  }
+
+  @Test("the boundary's refusal is the missing call's reason")
+  func layerReason() throws {
+    let a = DifferTests.analysis([Records.record(name: "GetObject"), Records.record(name: "PutObject")])
+    var set = try policySet(#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#)
+    var boundary = try policySet(
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#, name: "b.json")
+    boundary.documents[0].layer = .boundary
+    set.append(boundary)
+    let result = Differ(policies: set, workers: 1).diff(a, policyFiles: ["p.json"])
+    #expect(result.missing.map { "\($0.action) \($0.reason.rawValue)" } == ["s3:PutObject boundary"])
+    // Unused and overbroad are about the identity policies only.
+    #expect(result.unused.isEmpty)
+    #expect(result.overbroad.map(\.policy) == ["p.json"])
+  }
+}

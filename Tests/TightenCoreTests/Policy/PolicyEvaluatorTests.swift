@@ -258,3 +258,45 @@ struct PolicyEvaluatorTests {
     #expect(n.contains(a) == inside)
   }
 }
+
+@Suite("PolicyEvaluator on trail calls: keys the trail settles and keys it does not")
+struct TrailConditionTests {
+  @Test("a variable in a condition value is substituted: the role itself is granted, a Deny for others spares it")
+  func conditionVariable() throws {
+    let allow = #"""
+      {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+       "Condition":{"StringEquals":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}:role/deployer"}}}}
+      """#
+    #expect(try decide(allow, "s3:GetObject", "arn:aws:s3:::b/k") == nil)
+    let deny = #"""
+      {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},
+       {"Effect":"Deny","Action":"s3:*","Resource":"*",
+        "Condition":{"StringNotEquals":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalAccount}:role/deployer"}}}]}
+      """#
+    #expect(try decide(deny, "s3:GetObject", "arn:aws:s3:::b/k") == nil)
+  }
+
+  @Test("a variable naming a key the trail cannot settle gives condition-unknown, not an answer")
+  func unknownVariable() throws {
+    let json = #"""
+      {"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+       "Condition":{"StringEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/${aws:PrincipalTag/x}"}}}}
+      """#
+    #expect(try decide(json, "s3:GetObject", "arn:aws:s3:::b/k") == .conditionUnknown)
+  }
+
+  @Test("a Deny with ForAnyValue:StringNotEquals on aws:CalledVia spares a direct call")
+  func forAnyValueAbsent() throws {
+    let json = #"""
+      {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"},
+       {"Effect":"Deny","Action":"kms:Decrypt","Resource":"*",
+        "Condition":{"ForAnyValue:StringNotEquals":{"aws:CalledVia":"cloudformation.amazonaws.com"}}}]}
+      """#
+    #expect(try decide(json, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k") == nil)
+    var viaEC2 = CallContext(
+      principal: "arn:aws:iam::111122223333:role/deployer", principalAccount: "111122223333", region: "us-east-1")
+    viaEC2.invokedBy = "ec2.amazonaws.com"
+    #expect(
+      try decide(json, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k", context: viaEC2) == .explicitDeny)
+  }
+}

@@ -60,6 +60,14 @@ struct PolicyLoaderTests {
         "Statement[0].Action[1]", "action 's3GetObject' has no service prefix"
       ),
       (
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:","Resource":"*"}]}"#,
+        "Statement[0].Action[0]", "action 's3:' has no action name after 's3:'"
+      ),
+      (
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"aws:username":"x"}}}]}"#,
+        "Statement[0].Condition.StringEqualz", "'StringEqualz' is not a condition operator IAM has"
+      ),
+      (
         #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Actions":"s3:*","Resource":"*"}]}"#,
         "Statement[0].Actions", "unknown field 'Actions'"
       ),
@@ -154,5 +162,62 @@ struct PolicyLoaderTests {
   func missingFile() {
     let error = #expect(throws: PolicyError.self) { try PolicyLoader().load(["/nonexistent/p.json"]) }
     #expect(error?.path == "/nonexistent/p.json")
+  }
+}
+
+@Suite("Policy types from files")
+struct PolicyLayerLoadingTests {
+  @Test("authorization details apply the permissions boundary attached to the role")
+  func attachedBoundary() throws {
+    let path = Fixtures.path("policies/authorization-details-boundary.json")
+    let set = try DeclaredPolicies.load([path], principals: ["deployer"]).bound(to: .unknown)
+    #expect(
+      set.documents.map { "\($0.name) \($0.layer.name)" } == [
+        "authorization-details-boundary.json:PowerDeploy identity",
+        "authorization-details-boundary.json:DeployBoundary boundary",
+      ])
+    #expect(set.warnings.isEmpty)
+  }
+
+  @Test("--boundary replaces the attached boundary, and says so")
+  func givenBoundary() throws {
+    let folder = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let boundary = try Fixtures.write(
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#, to: "b.json",
+      in: folder)
+    let path = Fixtures.path("policies/authorization-details-boundary.json")
+    let set = try DeclaredPolicies.load([path], principals: ["deployer"], boundary: boundary).bound(to: .unknown)
+    #expect(
+      set.documents.map { "\($0.name) \($0.layer.name)" } == [
+        "authorization-details-boundary.json:PowerDeploy identity", "b.json boundary",
+      ])
+    #expect(
+      set.warnings.map(\.message) == [
+        "the permissions boundary authorization-details-boundary.json:DeployBoundary is not applied: --boundary \(boundary) replaces it"
+      ])
+  }
+
+  @Test("organisation files are levels, root first; one that names a Principal is a resource control policy")
+  func levels() throws {
+    let folder = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let root = try Fixtures.write(
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#, to: "root.json",
+      in: folder)
+    let rcp = try Fixtures.write(
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}}"#,
+      to: "rcp.json", in: folder)
+    let session = try Fixtures.write(
+      #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#, to: "s.json",
+      in: folder)
+    let declared = try DeclaredPolicies.load([root], organization: [root, rcp], session: session)
+    #expect(
+      try declared.bound(to: .unknown).documents.map(\.layer) == [
+        .identity, .organization(level: 0), .resourceControl(level: 1), .session,
+      ])
+    #expect(declared.names == ["root.json"])
+    // A Principal stays refused in an identity policy.
+    #expect(throws: PolicyError.self) { try DeclaredPolicies.load([rcp]) }
   }
 }
