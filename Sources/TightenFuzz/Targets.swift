@@ -72,6 +72,19 @@ enum Targets {
     ] {
       _ = evaluator.evaluate(
         CallFacts(action: action, resource: resource, context: context, firstSeen: 0, lastSeen: 86_400))
+      // As `simulate` evaluates: given keys, every other key absent, matched statements and the keys read.
+      let given = GivenContext(
+        [("aws:CalledVia", ["s3.amazonaws.com", "athena.amazonaws.com"]), ("aws:SourceIp", ["2001:db8::1"])],
+        principal: "arn:aws:sts::111122223333:assumed-role/deployer/s")
+      _ = SimulateCommand(policyFiles: []).answer(
+        .init(
+          action: action, resource: resource,
+          context: [
+            ("aws:CalledVia", ["s3.amazonaws.com", "athena.amazonaws.com"]), ("aws:SourceIp", ["2001:db8::1"]),
+          ]), with: evaluator)
+      _ = evaluator.evaluate(
+        CallFacts(action: action, resource: resource, context: CallContext(), given: given), matches: true)
     }
+    _ = InvalidEntries.find(set, catalog: .shared)
   }
 }

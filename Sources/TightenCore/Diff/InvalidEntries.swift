@@ -3,9 +3,9 @@
 /// matches no action. IAM accepts all three in a policy and they grant (or
 /// deny, or exempt) nothing, so `diff` reports them rather than calling them
 /// unused.
-enum InvalidEntries {
+public enum InvalidEntries {
   /// Every invalid entry of every declared policy (identity policies and the others), in policy order.
-  static func find(_ policies: PolicySet, catalog: Catalog) -> [(EntryRef, DiffResult.Invalid)] {
+  public static func find(_ policies: PolicySet, catalog: Catalog = .shared) -> [(EntryRef, DiffResult.Invalid)] {
     var out: [(EntryRef, DiffResult.Invalid)] = []
     for (d, document) in policies.documents.enumerated() {
       for (s, statement) in document.statements.enumerated() {
@@ -47,6 +47,8 @@ enum InvalidEntries {
 
   /// The candidate nearest to `text` by edit distance (case ignored), if one is near enough to be a typo.
   static func closest(_ text: String, among candidates: [String]) -> String? {
+    // No action name is this long: nothing is near it, and the distance would cost length × candidates.
+    guard text.utf8.count <= 128 else { return nil }
     let target = Array(text.lowercased().utf8)
     var best: (distance: Int, name: String)? = nil
     for candidate in candidates {

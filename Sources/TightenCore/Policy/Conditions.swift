@@ -298,6 +298,15 @@ enum PrincipalKeys {
     return String(name)
   }
 
+  /// `aws:PrincipalArn`: a role session's is its role's (`arn:aws:sts::1:assumed-role/R/s` → `arn:aws:iam::1:role/R`).
+  static func principalArn(of arn: String) -> String {
+    let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+    guard parts.count == 6, parts[2] == "sts", parts[5].hasPrefix("assumed-role/") else { return arn }
+    let names = parts[5].split(separator: "/")
+    guard names.count >= 2 else { return arn }
+    return "arn:\(parts[1]):iam::\(parts[4]):role/\(names[1])"
+  }
+
   /// The account of an ARN (its fifth part), if it has one.
   static func account(of arn: String) -> String? {
     let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)

@@ -16,7 +16,7 @@ public struct GivenContext: Sendable, Equatable {
       guard let value, values[key.lowercased()] == nil else { return }
       values[key.lowercased()] = [value]
     }
-    settle("aws:PrincipalArn", principal)
+    settle("aws:PrincipalArn", PrincipalKeys.principalArn(of: principal))
     settle("aws:PrincipalAccount", PrincipalKeys.account(of: principal))
     settle("aws:PrincipalType", PrincipalKeys.type(of: principal))
     settle("aws:username", PrincipalKeys.userName(of: principal))

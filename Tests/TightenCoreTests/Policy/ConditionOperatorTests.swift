@@ -484,3 +484,27 @@ struct PolicyLayerTests {
     #expect(both.missing == .scp)
   }
 }
+
+@Suite("A simulated request's keys")
+struct GivenContextTests {
+  @Test("--principal settles the principal's keys; a session's aws:PrincipalArn is its role's")
+  func principal() {
+    let session = GivenContext([], principal: "arn:aws:sts::111122223333:assumed-role/deployer/s1")
+    #expect(session.value("aws:PrincipalArn") == .values(["arn:aws:iam::111122223333:role/deployer"]))
+    #expect(session.value("AWS:PRINCIPALACCOUNT") == .values(["111122223333"]))
+    #expect(session.value("aws:PrincipalType") == .values(["AssumedRole"]))
+    #expect(session.value("aws:username") == .absent)
+    let user = GivenContext(
+      [("aws:PrincipalArn", ["arn:aws:iam::1:user/x"])], principal: "arn:aws:iam::111122223333:user/bob")
+    #expect(user.value("aws:username") == .values(["bob"]))
+    // What the user gave wins over what the principal settles.
+    #expect(user.value("aws:PrincipalArn") == .values(["arn:aws:iam::1:user/x"]))
+    #expect(user.value("aws:SourceIp") == .absent)
+  }
+
+  @Test("a repeated key has every value given")
+  func repeated() {
+    let c = GivenContext([("aws:CalledVia", ["a"]), ("AWS:CalledVia", ["b"])])
+    #expect(c.value("aws:calledvia") == .values(["a", "b"]))
+  }
+}
