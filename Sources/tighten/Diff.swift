@@ -24,6 +24,11 @@ struct Diff: ParsableCommand {
 
   @OptionGroup var layers: PolicyLayerOptions
 
+  @Option(
+    name: .customLong("template"),
+    help: "The stack's CloudFormation template (JSON or YAML; CDK's cdk.out/*.template.json). Repeatable.")
+  var templates: [String] = []
+
   @Option(help: "Output format: text, json or markdown.")
   var format: OutputFormat = .text
 
@@ -36,6 +41,7 @@ struct Diff: ParsableCommand {
   var baseline: String?
 
   func validate() throws {
+    if trails.paths.isEmpty { throw TrailOptions.noPaths }
     if policies.isEmpty { throw ValidationError("Give at least one --policy file.") }
   }
 
@@ -44,6 +50,7 @@ struct Diff: ParsableCommand {
     command.boundaryFile = layers.boundary
     command.organizationFiles = layers.scps
     command.sessionPolicyFile = layers.sessionPolicy
+    command.templateFiles = templates
     let outcome = try perform { () throws(RunError) in try command.run(observer: trails.observer()) }
     let started = Platform.monotonicSeconds()
     for warning in outcome.result.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }

@@ -53,17 +53,37 @@ struct Generate: ParsableCommand {
   @Option(help: "With --policy: append this turn's changes to a history file (JSON lines) and show the cycle so far.")
   var history: String?
 
+  @Option(
+    name: .customLong("template"),
+    help:
+      "The stack's CloudFormation template (JSON or YAML; CDK's cdk.out/*.template.json). Repeatable. With no trail, the starting policy comes from it alone."
+  )
+  var templates: [String] = []
+
+  enum Lifecycle: String, ExpressibleByArgument, CaseIterable {
+    case all, observed
+  }
+
+  @Option(
+    help:
+      "all: include what the stack's resources will need to be updated, rolled back and deleted; observed: only what the trails show."
+  )
+  var lifecycle: Lifecycle = .all
+
   func validate() throws {
+    if trails.paths.isEmpty && templates.isEmpty { throw TrailOptions.noPaths }
     if maxSize < 200 { throw ValidationError("--max-size must be at least 200.") }
     if history != nil && policies.isEmpty { throw ValidationError("--history goes with --policy (a refinement).") }
   }
 
   func run() throws {
-    let options = GeneratorOptions(
+    var options = GeneratorOptions(
       resources: .init(rawValue: resources.rawValue)!, anyAccount: anyAccount, anyRegion: anyRegion,
       actionWildcards: actionWildcards, maxSize: maxSize, keepUnused: keepUnused, narrow: narrow)
-    let command = GenerateCommand(
+    options.lifecycle = lifecycle == .all
+    var command = GenerateCommand(
       input: trails.input, options: options, policyFiles: policies, historyPath: history, outputFolder: output)
+    command.templateFiles = templates
     let outcome = try perform { () throws(RunError) in try command.run(observer: trails.observer()) }
     for warning in outcome.policyWarnings { Terminal.diagnose(warning.path, "warning", warning.message) }
     // With --output the documents are written and the summary is the output; else the document is.
@@ -75,6 +95,7 @@ struct Generate: ParsableCommand {
       Terminal.write(outcome.documents.first.map(PolicyWriter.json) ?? PolicyWriter.empty)
     }
     if let changelog = outcome.changelog { notes(ChangelogReport.text(changelog)) }
+    if !outcome.predicted.isEmpty { notes(GenerateReport.predicted(outcome.predicted)) }
     if let turns = outcome.history, let history { notes(ChangelogReport.history(turns, path: history)) }
     try finish(outcome.status)
   }

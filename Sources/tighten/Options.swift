@@ -32,8 +32,10 @@ struct TrailOptions: ParsableArguments {
   @Flag(name: .customLong("memory"), help: .hidden)
   var memory = false
 
+  /// Each command asks for paths (`generate --template` may go without).
+  static let noPaths = ValidationError("Give at least one trail file or folder (or '-' for standard input).")
+
   func validate() throws {
-    if paths.isEmpty { throw ValidationError("Give at least one trail file or folder (or '-' for standard input).") }
     if let since, Timestamp.parse(since) == nil {
       throw ValidationError("--since '\(since)' is not an ISO 8601 date or date-time.")
     }

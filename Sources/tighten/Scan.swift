@@ -16,6 +16,7 @@ struct Scan: ParsableCommand {
   var format: OutputFormat = .text
 
   func validate() throws {
+    if trails.paths.isEmpty { throw TrailOptions.noPaths }
     if format == .markdown { throw ValidationError("scan writes text or json.") }
   }
 

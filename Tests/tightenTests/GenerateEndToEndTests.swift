@@ -8,8 +8,12 @@ struct GenerateEndToEndTests {
 
   @Test("prints one valid policy document, the same bytes every time")
   func stdout() throws {
-    let a = try Binary.run(["generate", "SampleTrails/trails/deploy-1", "--principal", Self.role])
-    let b = try Binary.run(["generate", "SampleTrails/trails/deploy-1", "--principal", Self.role, "--jobs", "3"])
+    let a = try Binary.run([
+      "generate", "SampleTrails/trails/deploy-1", "--principal", Self.role, "--lifecycle", "observed",
+    ])
+    let b = try Binary.run([
+      "generate", "SampleTrails/trails/deploy-1", "--principal", Self.role, "--lifecycle", "observed", "--jobs", "3",
+    ])
     #expect(a.status == 0)
     #expect(a.stdout == b.stdout)
     let policy = try Binary.json(a)
@@ -19,7 +23,9 @@ struct GenerateEndToEndTests {
 
   @Test("a policy that must be split needs --output: exit 2 and a message saying so")
   func needsOutput() throws {
-    let r = try Binary.run(["generate", "SampleTrails/trails/deploy-1", "--max-size", "1000"])
+    let r = try Binary.run([
+      "generate", "SampleTrails/trails/deploy-1", "--max-size", "1000", "--lifecycle", "observed",
+    ])
     #expect(r.status == 2)
     #expect(r.stderr.contains("write them with --output DIR"))
     #expect(r.stdout.isEmpty)
@@ -29,7 +35,10 @@ struct GenerateEndToEndTests {
   func output() throws {
     let root = try Fixtures.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: root) }
-    let r = try Binary.run(["generate", "SampleTrails/trails/deploy-1", "--max-size", "1000", "--output", root.path])
+    let r = try Binary.run([
+      "generate", "SampleTrails/trails/deploy-1", "--max-size", "1000", "--lifecycle", "observed", "--output",
+      root.path,
+    ])
     #expect(r.status == 0)
     #expect(r.stdout.hasPrefix("Wrote "))
     // The widened permissions close the summary; the stack is named, its id is not.
@@ -57,13 +66,14 @@ struct GenerateEndToEndTests {
     let two = root.appendingPathComponent("turn-2").path
     let first = try Binary.run([
       "generate", "SampleTrails/trails/deploy-1", "--principal", Self.role, "--policy",
-      "SampleTrails/policies/deploy-declared.json", "--narrow", "--output", one, "--history", history,
+      "SampleTrails/policies/deploy-declared.json", "--narrow", "--lifecycle", "observed", "--output", one, "--history",
+      history,
     ])
     #expect(first.status == 0)
     #expect(first.stdout.contains("Changes: 4 added, 7 removed, 1 narrowed"))
     let second = try Binary.run([
       "generate", "SampleTrails/trails/deploy-2", "--principal", Self.role, "--policy", one + "/deploy-declared.json",
-      "--keep-unused", "--output", two, "--history", history,
+      "--keep-unused", "--lifecycle", "observed", "--output", two, "--history", history,
     ])
     #expect(second.status == 0)
     #expect(second.stdout.contains("     2  2026-11-21T10:00:44Z"))

@@ -26,7 +26,9 @@ struct HostileInputTests {
     let good = #"{"iteration": 1, "calls": 3}"#
     let history = try Fixtures.write(Array((good + "\n").utf8) + [0x7B, 0xFF, 0x7D, 0x0A], to: "h.jsonl", in: root)
     let before = try Self.bytes(history)
-    let r = try Binary.run(["generate", Self.deploy, "--policy", Self.declared, "--history", history])
+    let r = try Binary.run([
+      "generate", "--lifecycle", "observed", Self.deploy, "--policy", Self.declared, "--history", history,
+    ])
     #expect(r.status == 2)
     #expect(r.stderr.hasSuffix("\(history): error: line 2: not UTF-8 text; not a history tighten wrote\n"))
     #expect(try Self.bytes(history) == before)
@@ -41,7 +43,9 @@ struct HostileInputTests {
     for target in [trailPath, Self.declared] {
       let path = target.hasPrefix("/") ? target : Fixtures.packageRoot.appendingPathComponent(target).path
       let before = try Self.bytes(path)
-      let r = try Binary.run(["generate", Self.deploy, "--policy", Self.declared, "--history", target])
+      let r = try Binary.run([
+        "generate", "--lifecycle", "observed", Self.deploy, "--policy", Self.declared, "--history", target,
+      ])
       #expect(r.status == 2)
       #expect(r.stderr.contains("\(target): error: is an input of this run; the history must be a file of its own\n"))
       #expect(try Self.bytes(path) == before)
@@ -52,13 +56,17 @@ struct HostileInputTests {
   func historyFolderOrLink() throws {
     let root = try Fixtures.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: root) }
-    var r = try Binary.run(["generate", Self.deploy, "--policy", Self.declared, "--history", root.path])
+    var r = try Binary.run([
+      "generate", "--lifecycle", "observed", Self.deploy, "--policy", Self.declared, "--history", root.path,
+    ])
     #expect(r.status == 2)
     #expect(r.stderr.hasSuffix("\(root.path): error: cannot write the history (Is a directory)\n"))
     let target = try Fixtures.write("keep\n", to: "target.txt", in: root)
     let link = root.appendingPathComponent("h.jsonl").path
     try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
-    r = try Binary.run(["generate", Self.deploy, "--policy", Self.declared, "--history", link])
+    r = try Binary.run([
+      "generate", "--lifecycle", "observed", Self.deploy, "--policy", Self.declared, "--history", link,
+    ])
     #expect(r.status == 2)
     #expect(r.stderr.hasSuffix("\(link): error: is a symbolic link; tighten does not write through links\n"))
     #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep\n")
@@ -72,7 +80,9 @@ struct HostileInputTests {
     try await withThrowingTaskGroup(of: Int32.self) { group in
       for _ in 0..<8 {
         group.addTask {
-          try Binary.run(["generate", Self.deploy, "--policy", Self.declared, "--history", history]).status
+          try Binary.run([
+            "generate", "--lifecycle", "observed", Self.deploy, "--policy", Self.declared, "--history", history,
+          ]).status
         }
       }
       for try await status in group { #expect(status == 0) }
@@ -90,7 +100,9 @@ struct HostileInputTests {
     defer { try? FileManager.default.removeItem(at: root) }
     let history = root.appendingPathComponent("h.jsonl").path
     let broken = Fixtures.path("broken/truncated.json.gz")
-    let r = try Binary.run(["generate", Self.deploy, broken, "--policy", Self.declared, "--history", history])
+    let r = try Binary.run([
+      "generate", "--lifecycle", "observed", Self.deploy, broken, "--policy", Self.declared, "--history", history,
+    ])
     #expect(r.status == 3)
     let line = try String(contentsOfFile: history, encoding: .utf8)
     #expect(line.hasPrefix(#"{"iteration": 1, "trails": ["SampleTrails/trails/deploy-1", "#))
@@ -102,6 +114,7 @@ struct HostileInputTests {
   @Test("a failed write to standard output exits 2 with the reason", arguments: ["scan", "diff", "generate"])
   func fullDisk(command: String) throws {
     var arguments = [command, Self.deploy]
+    if command == "generate" { arguments += ["--lifecycle", "observed"] }
     if command == "diff" { arguments += ["--policy", Self.declared, "--fail-on", "never"] }
     let process = Process()
     process.executableURL = Binary.url
@@ -126,7 +139,7 @@ struct HostileInputTests {
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     try FileManager.default.createSymbolicLink(
       atPath: out.appendingPathComponent("policy.json").path, withDestinationPath: target)
-    var r = try Binary.run(["generate", Self.deploy, "--output", out.path])
+    var r = try Binary.run(["generate", "--lifecycle", "observed", Self.deploy, "--output", out.path])
     #expect(r.status == 2)
     #expect(r.stderr == "\(out.path)/policy.json: error: is a symbolic link; tighten does not write through links\n")
     #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep\n")
@@ -134,7 +147,10 @@ struct HostileInputTests {
     let input = try Fixtures.write(
       try String(contentsOfFile: Self.declared, encoding: .utf8), to: "p/deploy-declared.json", in: root)
     let before = try Self.bytes(input)
-    r = try Binary.run(["generate", Self.deploy, "--policy", input, "--output", root.appendingPathComponent("p").path])
+    r = try Binary.run([
+      "generate", "--lifecycle", "observed", Self.deploy, "--policy", input, "--output",
+      root.appendingPathComponent("p").path,
+    ])
     #expect(r.status == 2)
     #expect(r.stderr.hasSuffix("\(input): error: is an input of this run; tighten does not write over its inputs\n"))
     #expect(try Self.bytes(input) == before)
@@ -150,7 +166,7 @@ struct HostileInputTests {
     defer { try? FileManager.default.removeItem(at: root) }
     let old = try Fixtures.write("old\n", to: "policy.json", in: root)
     try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: old)
-    let r = try Binary.run(["generate", Self.deploy, "--output", root.path])
+    let r = try Binary.run(["generate", "--lifecycle", "observed", Self.deploy, "--output", root.path])
     #expect(r.status == 0)
     let text = try String(contentsOfFile: old, encoding: .utf8)
     #expect(text.hasPrefix("{\n  \"Version\": \"2012-10-17\","))
@@ -261,7 +277,9 @@ struct HostileInputTests {
     let a = try Fixtures.write(text, to: "a/deploy.json", in: root)
     let b = try Fixtures.write(text, to: "b/deploy.json", in: root)
     let out = root.appendingPathComponent("out").path
-    let r = try Binary.run(["generate", Self.deploy, "--policy", a, "--policy", b, "--output", out])
+    let r = try Binary.run([
+      "generate", "--lifecycle", "observed", Self.deploy, "--policy", a, "--policy", b, "--output", out,
+    ])
     #expect(r.status == 2)
     #expect(
       r.stderr.hasSuffix(
@@ -276,14 +294,19 @@ struct HostileInputTests {
     defer { try? FileManager.default.removeItem(at: root) }
     let out = root.appendingPathComponent("out").path
     let bad = try Fixtures.write("not json\n", to: "bad.jsonl", in: root)
-    var r = try Binary.run(["generate", Self.deploy, "--policy", Self.declared, "--output", out, "--history", bad])
+    var r = try Binary.run([
+      "generate", "--lifecycle", "observed", Self.deploy, "--policy", Self.declared, "--output", out, "--history", bad,
+    ])
     #expect(r.status == 2)
     #expect(r.stderr.hasSuffix("\(bad): error: line 1: not a JSON object; not a history tighten wrote\n"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: out) == [])
     // A history where a document would go: refused, the history kept.
     let history = try Fixtures.write(#"{"iteration": 1}"# + "\n", to: "out2/deploy-declared.json", in: root)
     let out2 = root.appendingPathComponent("out2").path
-    r = try Binary.run(["generate", Self.deploy, "--policy", Self.declared, "--output", out2, "--history", history])
+    r = try Binary.run([
+      "generate", "--lifecycle", "observed", Self.deploy, "--policy", Self.declared, "--output", out2, "--history",
+      history,
+    ])
     #expect(r.status == 2)
     #expect(r.stderr.hasSuffix("\(history): error: is an input of this run; tighten does not write over its inputs\n"))
     #expect(try String(contentsOfFile: history, encoding: .utf8) == #"{"iteration": 1}"# + "\n")
@@ -300,7 +323,7 @@ struct HostileInputTests {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
     process.arguments = [
-      "-c", #"trap '' XFSZ; ulimit -f 2; exec "$0" generate "$1" --policy "$2" --history "$3""#, Binary.url.path,
+      "-c", #"trap '' XFSZ; ulimit -f 2; exec "$0" generate "$1" --lifecycle observed --policy "$2" --history "$3""#, Binary.url.path,
       Self.deploy, Self.declared, history,
     ]
     process.currentDirectoryURL = Fixtures.packageRoot

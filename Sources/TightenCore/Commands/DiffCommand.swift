@@ -12,6 +12,8 @@ public struct DiffCommand: Sendable {
   public var boundaryFile: String? = nil
   public var organizationFiles: [String] = []
   public var sessionPolicyFile: String? = nil
+  /// The stack's CloudFormation templates: which resources it has over its life.
+  public var templateFiles: [String] = []
   public var failOn: FailOn
   /// A previous `tighten diff --format json` result: only findings new since then count.
   public var baselinePath: String?
@@ -40,6 +42,8 @@ public struct DiffCommand: Sendable {
     } catch {
       throw .policy(error)
     }
+    let templates: [StackTemplate]
+    do { templates = try StackTemplate.load(templateFiles) } catch { throw .policy(error) }
     var baselineText: String? = nil
     if let baselinePath {
       do { baselineText = try BaselineComparison.load(baselinePath) } catch { throw .baseline(error) }
@@ -51,7 +55,7 @@ public struct DiffCommand: Sendable {
     do { policies = try declared.bound(to: .of(analysis, filter: input.filter)) } catch { throw .policy(error) }
     laps.lap("policies")
     let result = Differ(policies: policies, mapper: mapper, workers: input.workers)
-      .diff(analysis, policyFiles: declared.names)
+      .diff(analysis, policyFiles: declared.names, stack: .build(templates: templates, analysis: analysis))
     laps.lap("diff")
     var comparison: BaselineComparison? = nil
     if let baselineText, let baselinePath {

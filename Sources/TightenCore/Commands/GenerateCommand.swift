@@ -8,6 +8,8 @@ public struct GenerateCommand: Sendable {
   public var historyPath: String?
   /// Where to write the documents; nil: the caller prints the one document (more is an error).
   public var outputFolder: String?
+  /// The stack's CloudFormation templates; with no trail paths, the policy comes from them alone.
+  public var templateFiles: [String] = []
 
   public init(
     input: TrailInput, options: GeneratorOptions = .init(), policyFiles: [String] = [], historyPath: String? = nil,
@@ -34,6 +36,8 @@ public struct GenerateCommand: Sendable {
     /// did not name exactly), and how many permissions the trails showed.
     public var widened: [Widened] = []
     public var permissions = 0
+    /// From the trails alone: the permissions added because the stack's resources will need them.
+    public var predicted: [Permission] = []
   }
 
   /// A permission whose resource is wider than one named resource, and why.
@@ -50,8 +54,15 @@ public struct GenerateCommand: Sendable {
         throw .policy(error)
       }
     }
+    let templates: [StackTemplate]
+    do { templates = try StackTemplate.load(templateFiles) } catch { throw .policy(error) }
     let mapper = PermissionMapper()
-    let analysis = try input.analyze(mapper: mapper, observer: observer)
+    // Before the first deploy: the template alone, no trail.
+    let analysis =
+      input.paths.isEmpty && !templates.isEmpty
+      ? TrailAnalyzer(workers: 1).analyze(bytes: Array(#"{"Records":[]}"#.utf8))
+      : try input.analyze(mapper: mapper, observer: observer)
+    let stack = options.lifecycle ? StackModel.build(templates: templates, analysis: analysis) : .empty
     let generator = Generator(options: options)
     var outcome = Outcome(
       documents: [], changelog: nil, history: nil, policyWarnings: [], status: analysis.isPartial ? .partial : .clean)
@@ -59,7 +70,10 @@ public struct GenerateCommand: Sendable {
     if outputFolder != nil { (outcome.widened, outcome.permissions) = Self.widened(analysis, mapper.catalog) }
     do {
       guard let declared else {
-        outcome.documents = try generator.documents(generator.statements(from: analysis), name: "policy")
+        let predicted = Self.predicted(stack, analysis, mapper.catalog)
+        outcome.predicted = predicted
+        outcome.documents = try generator.documents(
+          generator.statements(from: analysis, predicted: predicted), name: "policy")
         try deliver(outcome.documents, inputs: inputs(analysis, nil))
         return outcome
       }
@@ -69,8 +83,8 @@ public struct GenerateCommand: Sendable {
       }
       outcome.policyWarnings = policies.warnings
       let diff = Differ(policies: policies, mapper: mapper, workers: input.workers)
-        .diff(analysis, policyFiles: declared.names)
-      let refined = generator.refine(analysis, policies: policies, diff: diff)
+        .diff(analysis, policyFiles: declared.names, stack: stack)
+      var refined = generator.refine(analysis, policies: policies, diff: diff)
       outcome.documents = try generator.documents(refined.documents)
       outcome.changelog = refined.changelog
       // The history is checked and locked before any document is written, and kept clear of them.
@@ -84,6 +98,8 @@ public struct GenerateCommand: Sendable {
       defer { history?.close() }
       try deliver(outcome.documents, inputs: inputs)
       if let history {
+        refined.changelog.promoted = History.promoted(history.turns, analysis: analysis)
+        outcome.changelog = refined.changelog
         let turn = History.turn(refined.changelog, diff: diff, trails: input.paths)
         do { outcome.history = try history.append(turn) } catch { throw RunError.history(error) }
       }
@@ -106,6 +122,18 @@ public struct GenerateCommand: Sendable {
     }
     try PolicyOutput.check(documents, folder: outputFolder)
     try PolicyOutput.makeFolder(outputFolder)
+  }
+
+  /// The permissions the stack's resources will need that the trails do not show.
+  static func predicted(_ stack: StackModel, _ analysis: TrailAnalysis, _ catalog: Catalog) -> [Permission] {
+    guard !stack.isEmpty else { return [] }
+    var predictor = LifecyclePredictor(catalog: catalog)
+    predictor.region = analysis.regions.count == 1 ? analysis.regions.first! : ""
+    predictor.account = analysis.accounts.count == 1 ? analysis.accounts.first! : ""
+    predictor.servicesSeen = LifecyclePredictor.services(calledBy: analysis)
+    let predicted = predictor.predict(stack).map(\.permission)
+    let observed = analysis.permissions(of: Set(predicted.map(\.action)))
+    return predicted.filter { !observed.contains($0) }
   }
 
   /// Writes the documents to the output folder, if there is one.

@@ -11,12 +11,33 @@ public struct DiffResult: Sendable {
   }
 
   public struct Unused: Sendable, Equatable {
-    public enum Kind: String, Sendable { case unused, unobservable }
+    public enum Kind: String, Sendable { case unused, unobservable, lifecycle }
     public var policy: String
     public var statement: String
     /// The entry as written (`NotAction: …` for a NotAction statement).
     public var action: String
     public var kind: Kind
+    /// For `lifecycle`: what of the stack needs it.
+    public var neededBy: [LifecyclePredictor.NeededBy] = []
+
+    public init(
+      policy: String, statement: String, action: String, kind: Kind, neededBy: [LifecyclePredictor.NeededBy] = []
+    ) {
+      self.policy = policy
+      self.statement = statement
+      self.action = action
+      self.kind = kind
+      self.neededBy = neededBy
+    }
+  }
+
+  /// A permission the stack's resources will need that the policies do not allow.
+  public struct Predicted: Sendable, Equatable {
+    public var action: String
+    public var resource: String
+    public var reason: MissingReason
+    public var neededBy: [LifecyclePredictor.NeededBy]
+    public var conditional: Bool
   }
 
   public struct Overbroad: Sendable, Equatable {
@@ -47,5 +68,7 @@ public struct DiffResult: Sendable {
   public var unused: [Unused]
   public var overbroad: [Overbroad]
   public var invalid: [Invalid]
+  /// Permissions the stack's resources will need (update, rollback, delete) that no policy grants.
+  public var predicted: [Predicted] = []
   public var warnings: [PolicyWarning]
 }

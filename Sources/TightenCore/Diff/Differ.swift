@@ -20,17 +20,52 @@ public struct Differ: Sendable {
     var used: [EntryRef: Set<Int32>] = [:]
   }
 
-  public func diff(_ analysis: TrailAnalysis, policyFiles: [String]) -> DiffResult {
+  public func diff(_ analysis: TrailAnalysis, policyFiles: [String], stack: StackModel = .empty) -> DiffResult {
     let chunks = evaluate(analysis)
     var usedActions: [EntryRef: Set<Int32>] = [:]
     for chunk in chunks {
       for (entry, actions) in chunk.used { usedActions[entry, default: []].formUnion(actions) }
     }
     let invalid = InvalidEntries.find(policies, catalog: mapper.catalog)
-    let (unused, overbroad) = entries(usedActions, analysis, invalid: Set(invalid.map(\.0)))
-    return DiffResult(
+    let (lifecycleUse, predicted) = lifecycle(stack, analysis)
+    let (unused, overbroad) = entries(
+      usedActions, analysis, invalid: Set(invalid.map(\.0)), lifecycle: lifecycleUse)
+    var result = DiffResult(
       analysis: analysis, policies: policyFiles, missing: missing(chunks, analysis), unused: unused,
       overbroad: overbroad, invalid: invalid.map(\.1), warnings: policies.warnings)
+    result.predicted = predicted
+    return result
+  }
+
+  /// The stack's predicted permissions against the policies: the entries that
+  /// allow them (with what needs each), and those no policy allows.
+  private func lifecycle(_ stack: StackModel, _ analysis: TrailAnalysis) -> (
+    [EntryRef: Set<LifecyclePredictor.NeededBy>], [DiffResult.Predicted]
+  ) {
+    guard !stack.isEmpty else { return ([:], []) }
+    var predictor = LifecyclePredictor(catalog: mapper.catalog)
+    predictor.region = analysis.regions.count == 1 ? analysis.regions.first! : ""
+    predictor.account = analysis.accounts.count == 1 ? analysis.accounts.first! : ""
+    predictor.servicesSeen = LifecyclePredictor.services(calledBy: analysis)
+    let evaluator = PolicyEvaluator(policies: policies, catalog: mapper.catalog)
+    // The calls will be CloudFormation's, as the trail's were.
+    let context = analysis.cloudFormationCalls().first?.context ?? analysis.contexts.first ?? CallContext()
+    var use: [EntryRef: Set<LifecyclePredictor.NeededBy>] = [:]
+    var refused: [DiffResult.Predicted] = []
+    let predicted = predictor.predict(stack)
+    let observed = analysis.permissions(of: Set(predicted.map(\.permission.action)))
+    for p in predicted where !observed.contains(p.permission) {
+      let result = evaluator.evaluate(
+        CallFacts(action: p.permission.action, resource: p.permission.resource, context: context))
+      for entry in result.used { use[entry, default: []].formUnion(p.neededBy) }
+      if let reason = result.missing {
+        refused.append(
+          .init(
+            action: p.permission.action, resource: p.permission.resource, reason: reason, neededBy: p.neededBy,
+            conditional: p.conditional))
+      }
+    }
+    return (use, refused)
   }
 
   /// Evaluates every row, in chunks of consecutive rows so that each action's plan is made once per chunk.
@@ -81,7 +116,10 @@ public struct Differ: Sendable {
   }
 
   /// Unused and overbroad entries of the identity policies' Allow statements (an invalid entry is reported as such).
-  private func entries(_ usedActions: [EntryRef: Set<Int32>], _ analysis: TrailAnalysis, invalid: Set<EntryRef>) -> (
+  private func entries(
+    _ usedActions: [EntryRef: Set<Int32>], _ analysis: TrailAnalysis, invalid: Set<EntryRef>,
+    lifecycle: [EntryRef: Set<LifecyclePredictor.NeededBy>]
+  ) -> (
     unused: [DiffResult.Unused], overbroad: [DiffResult.Overbroad]
   ) {
     let dataActions = dataEventActions()
@@ -90,14 +128,27 @@ public struct Differ: Sendable {
     for (d, document) in policies.documents.enumerated() where document.layer == .identity {
       for (s, statement) in document.statements.enumerated() where statement.effect == .allow {
         guard let actions = statement.actions else {
-          if usedActions[EntryRef(document: d, statement: s, entry: -1)] == nil {
+          let ref = EntryRef(document: d, statement: s, entry: -1)
+          if usedActions[ref] == nil {
             let text = "NotAction: " + (statement.notActions ?? []).joined(separator: ", ")
-            unused.append(.init(policy: document.name, statement: statement.label, action: text, kind: .unused))
+            let needed = lifecycle[ref].map { $0.sorted() } ?? []
+            unused.append(
+              .init(
+                policy: document.name, statement: statement.label, action: text,
+                kind: needed.isEmpty ? .unused : .lifecycle, neededBy: needed))
           }
           continue
         }
         for (e, action) in actions.enumerated() where !invalid.contains(EntryRef(document: d, statement: s, entry: e)) {
-          guard let ids = usedActions[EntryRef(document: d, statement: s, entry: e)], !ids.isEmpty else {
+          let ref = EntryRef(document: d, statement: s, entry: e)
+          guard let ids = usedActions[ref], !ids.isEmpty else {
+            if let needed = lifecycle[ref] {
+              unused.append(
+                .init(
+                  policy: document.name, statement: statement.label, action: action, kind: .lifecycle,
+                  neededBy: needed.sorted()))
+              continue
+            }
             let observable = !isDataOnly(action, dataActions) || tracesData(action, analysis)
             unused.append(
               .init(

@@ -14,9 +14,16 @@ public struct Changelog: Sendable, Equatable {
   public var narrowed: [(entry: Entry, to: [String])] = []
   /// Entries kept although unused, because CloudTrail cannot show their use.
   public var keptUnobservable: [Entry] = []
+  /// Permissions added because the stack's resources will need them (not shown by the trail yet).
+  public var predicted: [Permission] = []
+  /// Entries kept although unused, because the stack's resources will need them.
+  public var keptLifecycle: [Entry] = []
+  /// Permissions an earlier turn added as predicted that this turn's trail shows.
+  public var promoted: [Permission] = []
 
   public static func == (a: Changelog, b: Changelog) -> Bool {
     a.added == b.added && a.removed == b.removed && a.keptUnobservable == b.keptUnobservable
+      && a.predicted == b.predicted && a.keptLifecycle == b.keptLifecycle && a.promoted == b.promoted
       && a.narrowed.map(\.entry) == b.narrowed.map(\.entry) && a.narrowed.map(\.to) == b.narrowed.map(\.to)
   }
 }

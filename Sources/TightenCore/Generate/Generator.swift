@@ -13,8 +13,10 @@ public struct Generator: Sendable {
 
   /// Every permission the trails show (refused calls and implied PassRole
   /// included) as statements, nothing else.
-  public func statements(from analysis: TrailAnalysis) -> [PolicyStatement] {
-    statements(for: analysis.usage.map { ($0.permission, $0.context.passedToService) }, sidPrefix: "")
+  public func statements(from analysis: TrailAnalysis, predicted: [Permission] = []) -> [PolicyStatement] {
+    statements(
+      for: analysis.usage.map { ($0.permission, $0.context.passedToService) } + predicted.map { ($0, "") },
+      sidPrefix: "")
   }
 
   func statements(for permissions: [(Permission, String)], sidPrefix: String) -> [PolicyStatement] {

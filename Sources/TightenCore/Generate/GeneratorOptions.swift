@@ -22,11 +22,15 @@ public struct GeneratorOptions: Sendable, Equatable {
   public var keepUnused: Bool
   /// Refinement: replace overbroad wildcards by the actions used.
   public var narrow: Bool
+  /// `--lifecycle all`: include what the stack's resources will need to be updated, rolled back and
+  /// deleted, and keep it when refining; false: only what the trails show (`--lifecycle observed`).
+  public var lifecycle: Bool
 
   public init(
     resources: ResourceMode = .exact, anyAccount: Bool = false, anyRegion: Bool = false, actionWildcards: Bool = false,
-    maxSize: Int = 6144, keepUnused: Bool = false, narrow: Bool = false
+    maxSize: Int = 6144, keepUnused: Bool = false, narrow: Bool = false, lifecycle: Bool = true
   ) {
+    self.lifecycle = lifecycle
     self.resources = resources
     self.anyAccount = anyAccount
     self.anyRegion = anyRegion

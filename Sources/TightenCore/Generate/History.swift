@@ -24,8 +24,31 @@ public enum History {
       ("removed", .int(log.removed.count)),
       ("narrowed", .int(log.narrowed.count)),
     ]
+    if !log.predicted.isEmpty || !log.keptLifecycle.isEmpty {
+      members.append(("predicted", .array(log.predicted.map { .string("\($0.action) \($0.resource)") })))
+      members.append(("keptLifecycle", .int(log.keptLifecycle.count)))
+    }
+    if !log.promoted.isEmpty {
+      members.append(("promoted", .array(log.promoted.map { .string("\($0.action) \($0.resource)") })))
+    }
     if diff.analysis.isPartial { members.append(("partial", .bool(true))) }
     return .object(members)
+  }
+
+  /// Permissions earlier turns added as predicted that this trail shows (a call they cover): now observed.
+  static func promoted(_ turns: [PolicyValue], analysis: TrailAnalysis) -> [Permission] {
+    var earlier = Set<Permission>()
+    for turn in turns {
+      guard case .array(let items)? = turn["predicted"] else { continue }
+      for item in items {
+        guard let text = item.string, let space = text.firstIndex(of: " ") else { continue }
+        earlier.insert(Permission(action: String(text[..<space]), resource: String(text[text.index(after: space)...])))
+      }
+    }
+    guard !earlier.isEmpty else { return [] }
+    let observed = Dictionary(grouping: analysis.permissions(of: Set(earlier.map(\.action))), by: \.action)
+    return earlier.filter { p in observed[p.action]?.contains { Glob.covers(p.resource, $0.resource) } == true }
+      .sorted()
   }
 
   /// Appends a turn, numbered after the turns already there, and returns every turn.

@@ -14,7 +14,8 @@ extension Generator {
         statements: document.statements.compactMap { refined($0, in: document.name, findings, &log) })
     }
     log.added = diff.missing.map { Permission(action: $0.action, resource: $0.resource) }
-    addMissing(analysis, diff, to: &documents)
+    if options.lifecycle { log.predicted = diff.predicted.map { Permission(action: $0.action, resource: $0.resource) } }
+    addMissing(analysis, diff, predicted: log.predicted, to: &documents)
     return (documents.filter { !$0.statements.isEmpty }, log)
   }
 
@@ -40,6 +41,10 @@ extension Generator {
     let key = "\(policy)\t\(statement.label)"
     let unusedHere = findings.unused[key] ?? []
     guard let actions = statement.actions else {
+      if let u = unusedHere.first, u.kind == .lifecycle && options.lifecycle {
+        log.keptLifecycle.append(.init(policy: policy, statement: statement.label, action: u.action))
+        return statement
+      }
       if !unusedHere.isEmpty && !options.keepUnused {
         log.removed.append(.init(policy: policy, statement: statement.label, action: unusedHere[0].action))
         return nil
@@ -52,7 +57,10 @@ extension Generator {
       if findings.invalid[key]?.contains(where: { $0.action == action }) == true {
         if options.keepUnused { next.append(action) } else { log.removed.append(entry) }
       } else if let u = unusedHere.first(where: { $0.action == action }) {
-        if u.kind == .unobservable {
+        if u.kind == .lifecycle && options.lifecycle {
+          log.keptLifecycle.append(entry)
+          next.append(action)
+        } else if u.kind == .unobservable {
           log.keptUnobservable.append(entry)
           next.append(action)
         } else if options.keepUnused {
@@ -75,11 +83,14 @@ extension Generator {
 
   /// Statements for what was missing, from the rows of the missing permissions
   /// with their contexts (for PassRole): in the first document when it fits, else in a new one.
-  private func addMissing(_ analysis: TrailAnalysis, _ diff: DiffResult, to documents: inout [PolicyDocument]) {
+  private func addMissing(
+    _ analysis: TrailAnalysis, _ diff: DiffResult, predicted: [Permission], to documents: inout [PolicyDocument]
+  ) {
     let missing = Set(diff.missing.map { Permission(action: $0.action, resource: $0.resource) })
-    let needed = analysis.usage.filter { missing.contains($0.permission) }.map {
-      ($0.permission, $0.context.passedToService)
-    }
+    let needed =
+      analysis.usage.filter { missing.contains($0.permission) }.map {
+        ($0.permission, $0.context.passedToService)
+      } + predicted.map { ($0, "") }
     let added = statements(for: needed, sidPrefix: "Added")
     guard !added.isEmpty else { return }
     let existing = Set(documents.flatMap(\.statements).map(\.label))

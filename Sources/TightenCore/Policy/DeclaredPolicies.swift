@@ -116,6 +116,9 @@ public struct DeclaredPolicies: Sendable {
   /// at most 1 MB (CloudFormation quotas, "Template body size in an Amazon S3 object").
   public static let yamlSizeLimit = 4 << 20
 
+  /// Reads and parses one file, and tells what kind of file it is.
+  static func readFile(_ path: String) throws(PolicyError) -> File { try read(path) }
+
   private static func read(_ path: String) throws(PolicyError) -> File {
     let bytes: [UInt8]
     var isFolder = false

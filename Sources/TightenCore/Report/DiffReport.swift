@@ -13,6 +13,7 @@ public enum DiffReport {
     members.append(("unused", .array(r.unused.map(unusedJSON))))
     members.append(("overbroad", .array(r.overbroad.map(overbroadJSON))))
     members.append(("invalid", .array(r.invalid.map(invalidJSON))))
+    members.append(("predicted", .array(r.predicted.map(predictedJSON))))
     members.append(("warnings", .array(r.warnings.map { .string($0.description) })))
     if let baseline {
       members.append(
@@ -55,10 +56,41 @@ public enum DiffReport {
   }
 
   static func unusedJSON(_ u: DiffResult.Unused) -> JSONValue {
-    .object([
+    var members: [(String, JSONValue)] = [
       ("policy", .string(u.policy)), ("statement", .string(u.statement)), ("action", .string(u.action)),
       ("kind", .string(u.kind.rawValue)),
+    ]
+    if u.kind == .lifecycle { members.append(("neededBy", neededByJSON(u.neededBy))) }
+    return .object(members)
+  }
+
+  static func neededByJSON(_ list: [LifecyclePredictor.NeededBy]) -> JSONValue {
+    .array(
+      list.map {
+        .object([
+          ("resourceType", .string($0.resourceType)), ("resource", .string($0.resource)),
+          ("phase", .string($0.phase.rawValue)),
+        ])
+      })
+  }
+
+  static func predictedJSON(_ p: DiffResult.Predicted) -> JSONValue {
+    .object([
+      ("action", .string(p.action)), ("resource", .string(p.resource)),
+      ("resourceBasis", .string(ResourceBasis.of(action: p.action, resource: p.resource).rawValue)),
+      ("count", .int(0)), ("denied", .int(0)), ("reason", .string(p.reason.rawValue)),
+      ("conditional", .bool(p.conditional)), ("neededBy", neededByJSON(p.neededBy)),
     ])
+  }
+
+  /// How many predicted rows text and Markdown show (JSON has them all).
+  static let predictedShown = 20
+
+  /// `AWS::DynamoDB::Table shop-dev-Orders (delete)`, the first few of a list.
+  static func neededByText(_ list: [LifecyclePredictor.NeededBy], limit: Int = 2) -> String {
+    var parts = list.prefix(limit).map { "\($0.resourceType) \($0.resource) (\($0.phase.rawValue))" }
+    if list.count > limit { parts.append("\(list.count - limit) more") }
+    return parts.joined(separator: ", ")
   }
 
   static func overbroadJSON(_ o: DiffResult.Overbroad) -> JSONValue {
@@ -78,9 +110,13 @@ public enum DiffReport {
   /// The counts line; invalid entries are counted only when there are some.
   static func counts(_ r: DiffResult) -> String {
     let unusedCount = r.unused.filter { $0.kind == .unused }.count
+    let unobservable = r.unused.filter { $0.kind == .unobservable }.count
     var line =
-      "\(r.missing.count) missing, \(unusedCount) unused, \(r.unused.count - unusedCount) unobservable, \(r.overbroad.count) overbroad"
+      "\(r.missing.count) missing, \(unusedCount) unused, \(unobservable) unobservable, \(r.overbroad.count) overbroad"
     if !r.invalid.isEmpty { line += ", \(r.invalid.count) invalid" }
+    let lifecycle = r.unused.filter { $0.kind == .lifecycle }.count
+    if lifecycle > 0 { line += ", \(lifecycle) kept for the stack's life" }
+    if !r.predicted.isEmpty { line += ", \(r.predicted.count) predicted" }
     return line
   }
 
@@ -118,16 +154,40 @@ public enum DiffReport {
           + r.missing.map { [$0.action, $0.resource, String($0.count), String($0.denied), $0.reason.rawValue] },
         rightAligned: [2, 3])
     }
-    if !r.unused.isEmpty {
+    let unusedRows = r.unused.filter { $0.kind != .lifecycle }
+    if !unusedRows.isEmpty {
       out += "\n" + style.yellow("Unused: granted, never called") + "\n"
       out += grouped(
-        r.unused.map {
+        unusedRows.map {
           (
             $0.policy, $0.statement,
             $0.kind == .unused
               ? Escaping.text($0.action) : "\(Escaping.text($0.action))  (unobservable: the trail has no data events)"
           )
         })
+    }
+    let lifecycleRows = r.unused.filter { $0.kind == .lifecycle }
+    if !lifecycleRows.isEmpty {
+      out += "\nLifecycle: granted, not called by this trail, needed by the stack's resources\n"
+      out += grouped(
+        lifecycleRows.map {
+          (
+            $0.policy, $0.statement,
+            "\(Escaping.text($0.action))  needed by \(Escaping.text(neededByText($0.neededBy)))"
+          )
+        })
+    }
+    if !r.predicted.isEmpty {
+      out += "\n" + style.red("Predicted: the stack's resources will need these; no policy allows them") + "\n"
+      out += ScanReport.table(
+        [["ACTION", "RESOURCE", "NEEDED BY", "CONDITIONAL"]]
+          + r.predicted.prefix(predictedShown).map {
+            [$0.action, $0.resource, neededByText($0.neededBy, limit: 1), $0.conditional ? "yes" : ""]
+          },
+        rightAligned: [])
+      if r.predicted.count > predictedShown {
+        out += "  … and \(r.predicted.count - predictedShown) more (--format json lists every one)\n"
+      }
     }
     if !r.overbroad.isEmpty {
       out += "\nOverbroad: wildcards of which only some actions were used\n"
@@ -184,11 +244,12 @@ public enum DiffReport {
 
   public static func markdown(_ r: DiffResult, baseline: BaselineComparison? = nil) -> String {
     let cell = Escaping.markdownCode
-    let unusedCount = r.unused.filter { $0.kind == .unused }.count
+    var counts = counts(r).split(separator: ", ", maxSplits: 2).map(String.init)
+    counts[0] = "**\(counts[0])**"
+    counts[1] = "**\(counts[1])**"
     var out = "## tighten diff\n\n"
     out +=
-      "**\(r.missing.count) missing**, **\(unusedCount) unused**, \(r.unused.count - unusedCount) unobservable, "
-      + "\(r.overbroad.count) overbroad\(r.invalid.isEmpty ? "" : ", \(r.invalid.count) invalid"): \(r.analysis.events.counted) calls counted in \(r.analysis.files.read) files "
+      counts.joined(separator: ", ") + ": \(r.analysis.events.counted) calls counted in \(r.analysis.files.read) files "
       + "against \(r.policies.map(cell).joined(separator: ", ")).\n"
     if r.analysis.isPartial {
       out += "\n> **Partial run:** \(r.analysis.files.failed.count) input files could not be read.\n"
@@ -207,7 +268,20 @@ public enum DiffReport {
     if !r.unused.isEmpty {
       out += "\n### Unused\n\n| Policy | Statement | Action | Kind |\n|---|---|---|---|\n"
       for u in r.unused {
-        out += "| \(cell(u.policy)) | \(cell(u.statement)) | \(cell(u.action)) | \(u.kind.rawValue) |\n"
+        let kind =
+          u.kind == .lifecycle ? "lifecycle: " + Escaping.markdownText(neededByText(u.neededBy)) : u.kind.rawValue
+        out += "| \(cell(u.policy)) | \(cell(u.statement)) | \(cell(u.action)) | \(kind) |\n"
+      }
+    }
+    if !r.predicted.isEmpty {
+      out += "\n### Predicted\n\nThe stack's resources will need these; no policy allows them.\n\n"
+      out += "| Action | Resource | Needed by | Conditional |\n|---|---|---|---|\n"
+      for p in r.predicted.prefix(predictedShown) {
+        out +=
+          "| \(cell(p.action)) | \(cell(p.resource)) | \(Escaping.markdownText(neededByText(p.neededBy, limit: 1))) | \(p.conditional ? "yes" : "") |\n"
+      }
+      if r.predicted.count > predictedShown {
+        out += "\n… and \(r.predicted.count - predictedShown) more (`--format json` lists every one).\n"
       }
     }
     if !r.overbroad.isEmpty {

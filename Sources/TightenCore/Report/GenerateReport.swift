@@ -25,4 +25,15 @@ public enum GenerateReport {
     }
     return text
   }
+
+  /// The permissions a policy from the trails alone holds because the stack's resources will need them.
+  public static func predicted(_ permissions: [Permission], shown: Int = 20) -> String {
+    let t = Escaping.text
+    var out =
+      "\nPredicted: \(permissions.count) \(permissions.count == 1 ? "permission" : "permissions") the stack's "
+      + "resources will need to be updated, rolled back or deleted (--lifecycle observed leaves them out)\n"
+    for p in permissions.prefix(shown) { out += "  + \(t(p.action)) \(t(p.resource))\n" }
+    if permissions.count > shown { out += "  + … and \(permissions.count - shown) more\n" }
+    return out
+  }
 }

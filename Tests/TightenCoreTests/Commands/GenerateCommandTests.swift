@@ -15,7 +15,8 @@ struct GenerateCommandTests {
     defer { try? FileManager.default.removeItem(at: root) }
     let history = root.appendingPathComponent("history.jsonl").path
     let command = GenerateCommand(
-      input: TrailInput(paths: [Self.trails]), options: GeneratorOptions(maxSize: 1000), policyFiles: [Self.declared],
+      input: TrailInput(paths: [Self.trails]), options: GeneratorOptions(maxSize: 1000, lifecycle: false),
+      policyFiles: [Self.declared],
       historyPath: history)
     let error = #expect(throws: RunError.self) { try command.run() }
     guard case .needsOutputFolder(let documents, 1000)? = error else {
@@ -33,7 +34,8 @@ struct GenerateCommandTests {
     let history = root.appendingPathComponent("history.jsonl").path
     let out = root.appendingPathComponent("out").path
     let command = GenerateCommand(
-      input: TrailInput(paths: [Self.trails]), options: GeneratorOptions(maxSize: 1000), policyFiles: [Self.declared],
+      input: TrailInput(paths: [Self.trails]), options: GeneratorOptions(maxSize: 1000, lifecycle: false),
+      policyFiles: [Self.declared],
       historyPath: history, outputFolder: out)
     let outcome = try command.run()
     let written = try FileManager.default.contentsOfDirectory(atPath: out).sorted()

@@ -1,0 +1,126 @@
+"""CloudFormation's resource handlers as data: resource type → phase → IAM permissions.
+
+Read from the resource provider schemas that the PyPI package cfn-lint (MIT-0)
+bundles (`cfnlint/data/schemas/providers/us-east-1.json` names each type's
+schema in `cfnlint/data/schemas/resources/`). Each schema's `handlers` lists
+the permissions its create, read, update, delete and list handlers call
+(CloudFormation CLI, "Resource type schema", handlers:
+https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html).
+
+Used by Scripts/update-catalog (after the catalogue) and on its own:
+    Scripts/update-catalog --lifecycle-only [--cfn-lint VERSION]
+which checks the actions against the committed catalogue.
+
+Writes Sources/TightenCore/Resources/LifecycleData.swift, one type a line:
+    TYPE <TAB> CREATOR <TAB> create <TAB> read <TAB> update <TAB> delete
+where each phase is a space-separated list of actions (`dynamodb:CreateTable`)
+and CREATOR is the create-handler action that makes the resource itself (the one
+a trail's create call is read back from), or `-`.
+"""
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+
+PHASES = ["create", "read", "update", "delete"]
+
+
+def ensure_cfn_lint(version):
+    try:
+        import cfnlint  # noqa: F401
+        from importlib.metadata import version as installed
+        if version is None or installed("cfn-lint") == version:
+            return
+    except ImportError:
+        pass
+    spec = f"cfn-lint=={version}" if version else "cfn-lint"
+    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", spec])
+
+
+def catalogue_actions(catalog_swift):
+    """Every `prefix:action` (lower-cased) of the committed catalogue."""
+    actions, prefix = set(), None
+    for line in open(catalog_swift):
+        if line.startswith("S\t"):
+            prefix = line.split("\t")[1].strip()
+        elif line.startswith("A\t") and prefix:
+            actions.add(f"{prefix}:{line.split(chr(9))[1]}".lower())
+    return actions
+
+
+def creator(type_name, create, known):
+    """The create-handler action that makes the resource itself: in the type's service, named after the
+    type (`AWS::SQS::Queue` → `sqs:CreateQueue`, `AWS::CloudWatch::Alarm` → `cloudwatch:PutMetricAlarm`),
+    the longest such name winning; `-` when none or a tie."""
+    noun = type_name.split("::")[-1].lower()
+    verbs = ("create", "put", "add", "register", "run", "import", "allocate", "associate", "attach", "enable",
+             "start", "request", "publish")
+    best, score, tie = None, 0, False
+    for action in create:
+        prefix, name = action.split(":", 1)
+        low = name.lower()
+        if not low.startswith(verbs) or action.lower() not in known:
+            continue
+        if not low.endswith(noun) and noun not in low:
+            continue
+        verb = next(i for i, v in enumerate(verbs) if low.startswith(v))
+        s = 2 * len(noun) + (1 if low.endswith(noun) else 0) - len(low) / 100 - verb / 1000
+        if s > score:
+            best, score, tie = action, s, False
+        elif s == score:
+            tie = True
+    return "-" if best is None or tie else best
+
+
+def extract(root, known, out_path):
+    import cfnlint
+    from importlib.metadata import version as installed
+    base = os.path.join(os.path.dirname(cfnlint.__file__), "data", "schemas")
+    providers = json.load(open(os.path.join(base, "providers", "us-east-1.json")))
+    schema_date = json.load(open(os.path.join(base, "version.json"))).get("schema_date", "")
+    lines, dropped, kept = [], {}, 0
+    for type_name in sorted(providers):
+        ref = providers[type_name]
+        name = ref.get("$ref", "") if isinstance(ref, dict) else str(ref)
+        path = os.path.join(base, "resources", os.path.basename(name.split("#")[0]))
+        if not name or not os.path.exists(path):
+            path = os.path.join(base, "resources", f"{name}.json")
+        if not os.path.exists(path):
+            continue
+        schema = json.load(open(path))
+        handlers = schema.get("handlers") or {}
+        phases = []
+        for phase in PHASES:
+            actions = []
+            for action in (handlers.get(phase) or {}).get("permissions", []):
+                if not action:
+                    continue
+                if action.lower() in known:
+                    if action not in actions:
+                        actions.append(action)
+                    kept += 1
+                else:
+                    dropped[action] = dropped.get(action, 0) + 1
+            phases.append(" ".join(actions))
+        if not any(phases):
+            continue
+        create = phases[0].split()
+        lines.append("\t".join([type_name, creator(type_name, create, known)] + phases))
+    body = "\n".join(lines) + "\n"
+    assert '"""#' not in body
+    version = installed("cfn-lint")
+    examples = ", ".join(sorted(dropped)[:8])
+    with open(out_path, "w") as f:
+        f.write(
+            f"// Generated by Scripts/update-catalog from cfn-lint {version} (resource provider schemas of\n"
+            f"// {schema_date}, us-east-1): {len(lines)} resource types; {kept} handler permissions kept,\n"
+            f"// {sum(dropped.values())} dropped ({len(dropped)} distinct names that are not IAM actions of the\n"
+            f"// catalogue, such as {examples}). Do not edit: run the script again.\n\n"
+            "enum LifecycleData {\n"
+            f"  static let version = \"cfn-lint {version}, schemas {schema_date[:10]}\"\n"
+            f"  static let droppedActions = {len(dropped)}\n"
+            "  static let text: StaticString = #\"\"\"\n" + body + "\"\"\"#\n}\n")
+    print(f"wrote {out_path}: {len(lines)} resource types, {kept} permissions kept, "
+          f"{sum(dropped.values())} dropped ({len(dropped)} distinct, e.g. {examples})")
