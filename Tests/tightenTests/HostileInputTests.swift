@@ -323,7 +323,8 @@ struct HostileInputTests {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
     process.arguments = [
-      "-c", #"trap '' XFSZ; ulimit -f 2; exec "$0" generate "$1" --lifecycle observed --policy "$2" --history "$3""#, Binary.url.path,
+      "-c", #"trap '' XFSZ; ulimit -f 2; exec "$0" generate "$1" --lifecycle observed --policy "$2" --history "$3""#,
+      Binary.url.path,
       Self.deploy, Self.declared, history,
     ]
     process.currentDirectoryURL = Fixtures.packageRoot
