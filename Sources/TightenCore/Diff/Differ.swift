@@ -49,7 +49,9 @@ public struct Differ: Sendable {
     predictor.servicesSeen = LifecyclePredictor.services(calledBy: analysis)
     let evaluator = PolicyEvaluator(policies: policies, catalog: mapper.catalog)
     // The calls will be CloudFormation's, as the trail's were.
-    let context = analysis.cloudFormationCalls().first?.context ?? analysis.contexts.first ?? CallContext()
+    let context =
+      analysis.contexts.first { $0.invokedBy == "cloudformation.amazonaws.com" } ?? analysis.contexts.first
+      ?? CallContext()
     var use: [EntryRef: Set<LifecyclePredictor.NeededBy>] = [:]
     var refused: [DiffResult.Predicted] = []
     let predicted = predictor.predict(stack)

@@ -130,7 +130,7 @@ public struct LifecyclePredictor: Sendable {
 
   /// The services CloudFormation called in the trails; nil when the trails hold no such call.
   public static func services(calledBy analysis: TrailAnalysis) -> Set<String>? {
-    let services = Set(analysis.cloudFormationCalls().map { ActionName.service(of: $0.permission.action).lowercased() })
+    let services = Set(analysis.cloudFormationActions().map { ActionName.service(of: $0).lowercased() })
     return services.isEmpty ? nil : services
   }
 

@@ -120,6 +120,8 @@ public struct PolicyEvaluator: Sendable {
     let unknownResource = facts.resource == "*" && plan.hasResourceTypes && facts.given == nil
     // The resource in the matcher's form once, not once per pattern (`Variables` prepares the patterns).
     let observed = Glob.literals(facts.resource)
+    // One policy type (the usual case): no arrays to make for every call.
+    if layers.count == 1 && !matches { return evaluateIdentity(facts, plan: plan, unknownResource, observed) }
     var allow = implicitAllow
     var deny = [Truth](repeating: .no, count: layers.count)
     var used: [EntryRef] = []
@@ -156,6 +158,41 @@ public struct PolicyEvaluator: Sendable {
       result.layer = layers[slot]
       result.missing = layers[slot].refusal
     } else if allow.contains(.unknown) || deny.contains(.unknown) {
+      result.missing = .conditionUnknown
+    }
+    return result
+  }
+
+  /// `evaluate` for identity policies alone.
+  private func evaluateIdentity(_ facts: CallFacts, plan: ActionPlan, _ unknownResource: Bool, _ observed: String)
+    -> Result
+  {
+    var allow = Truth.no
+    var deny = Truth.no
+    var used: [EntryRef] = []
+    for (ref, actionEntries) in plan.statements {
+      let statement = policies.documents[ref.document].statements[ref.statement]
+      var truth = resourceTruth(statement, facts, observed, unknownResource: unknownResource)
+      if truth == .no { continue }
+      truth = truth.and(Conditions.evaluate(statement.conditions, facts, variables: statement.variables))
+      if truth == .no { continue }
+      if statement.effect == .deny {
+        deny = deny.or(truth)
+      } else {
+        allow = allow.or(truth)
+        if statement.actions != nil {
+          used += actionEntries.map { EntryRef(document: ref.document, statement: ref.statement, entry: $0) }
+        } else {
+          used.append(EntryRef(document: ref.document, statement: ref.statement, entry: -1))
+        }
+      }
+    }
+    var result = Result(missing: nil, used: used)
+    if deny == .yes {
+      (result.missing, result.layer, result.denied) = (.explicitDeny, .identity, true)
+    } else if allow == .no {
+      (result.missing, result.layer) = (.notGranted, .identity)
+    } else if allow == .unknown || deny == .unknown {
       result.missing = .conditionUnknown
     }
     return result

@@ -71,13 +71,25 @@ public struct TrailAnalysis: @unchecked Sendable {
   /// The calls CloudFormation made for its principal (`invokedBy` CloudFormation), as records; the
   /// other rows are not turned into strings.
   public func cloudFormationCalls() -> [UsageRecord] {
-    let made = Set(contexts.indices.filter { contexts[$0].invokedBy == "cloudformation.amazonaws.com" }.map(Int32.init))
+    let made = cloudFormationContexts
     guard !made.isEmpty else { return [] }
     return rows.filter { made.contains($0.context) }.map {
       UsageRecord(
         permission: Permission(action: string($0.action), resource: string($0.resource)),
         context: contexts[Int($0.context)], stats: $0.stats)
     }
+  }
+
+  /// The contexts (by index) of calls CloudFormation made.
+  var cloudFormationContexts: Set<Int32> {
+    Set(contexts.indices.filter { contexts[$0].invokedBy == "cloudformation.amazonaws.com" }.map(Int32.init))
+  }
+
+  /// The actions of the calls CloudFormation made (no other row turned into a string).
+  public func cloudFormationActions() -> Set<String> {
+    let made = cloudFormationContexts
+    guard !made.isEmpty else { return [] }
+    return Set(Set(rows.lazy.filter { made.contains($0.context) }.map(\.action)).map(string))
   }
 
   /// The permissions of the trails whose action is one of `actions` (as the catalogue spells them).
