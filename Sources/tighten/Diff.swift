@@ -54,6 +54,7 @@ struct Diff: ParsableCommand {
     let outcome = try perform { () throws(RunError) in try command.run(observer: trails.observer()) }
     let started = Platform.monotonicSeconds()
     for warning in outcome.result.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
+    trails.warnIfMerged(outcome.result.analysis.principals)
     let (result, comparison) = (outcome.result, outcome.baseline)
     switch format {
     case .json: DiffReport.json(result, baseline: comparison, to: Terminal.standardOutput())

@@ -50,6 +50,11 @@ struct Generate: ParsableCommand {
   @Flag(help: "With --policy: replace wildcard entries of which only some actions were used by those actions.")
   var narrow = false
 
+  @Flag(
+    help:
+      "With --output: replace or remove files in the folder that tighten did not write there (or that changed since).")
+  var force = false
+
   @Option(help: "With --policy: append this turn's changes to a history file (JSON lines) and show the cycle so far.")
   var history: String?
 
@@ -84,8 +89,15 @@ struct Generate: ParsableCommand {
     var command = GenerateCommand(
       input: trails.input, options: options, policyFiles: policies, historyPath: history, outputFolder: output)
     command.templateFiles = templates
+    command.force = force
     let outcome = try perform { () throws(RunError) in try command.run(observer: trails.observer()) }
     for warning in outcome.policyWarnings { Terminal.diagnose(warning.path, "warning", warning.message) }
+    trails.warnIfMerged(outcome.principals)
+    for name in outcome.leftInPlace {
+      Terminal.diagnose(
+        (output ?? ".") + "/" + name, "warning",
+        "left in place: an earlier run wrote it and it changed since (--force removes it)")
+    }
     // With --output the documents are written and the summary is the output; else the document is.
     let notes: (String) -> Void = { text in if output == nil { Terminal.error(text) } else { Terminal.write(text) } }
     if let output {

@@ -89,6 +89,18 @@ struct TrailOptions: ParsableArguments {
   }
 }
 
+extension TrailOptions {
+  /// `diff` and `generate` without `--principal` on the calls of several principals: their policies are merged.
+  func warnIfMerged(_ principals: [TrailAnalysis.PrincipalCount]) {
+    guard self.principals.isEmpty, principals.count > 1 else { return }
+    let names = principals.prefix(5).map(\.arn).joined(separator: ", ")
+    Terminal.diagnose(
+      "tighten", "warning",
+      "the calls of \(principals.count) principals are merged into one (\(names)\(principals.count > 5 ? ", …" : "")); "
+        + "give --principal to pick one")
+  }
+}
+
 /// Runs a library command: a run that cannot be done prints its reason and exits with 2.
 func perform<T>(_ body: () throws(RunError) -> T) throws -> T {
   do {

@@ -158,6 +158,9 @@ struct HostileOutputTests {
         #"  = s3:GetObject  (p\u{1B}[1m.json S\u{202E}gpj): unobservable, kept"#,
         "",
       ])
-    #expect(try FileManager.default.contentsOfDirectory(atPath: output) == [#"p\u{1B}[1m.json"#])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: output).sorted() == [
+        ".tighten-manifest.json", #"p\u{1B}[1m.json"#,
+      ])
   }
 }

@@ -10,6 +10,8 @@ public struct GenerateCommand: Sendable {
   public var outputFolder: String?
   /// The stack's CloudFormation templates; with no trail paths, the policy comes from them alone.
   public var templateFiles: [String] = []
+  /// Replace or remove files in the output folder that tighten did not write (or that changed since).
+  public var force = false
 
   public init(
     input: TrailInput, options: GeneratorOptions = .init(), policyFiles: [String] = [], historyPath: String? = nil,
@@ -38,6 +40,10 @@ public struct GenerateCommand: Sendable {
     public var permissions = 0
     /// From the trails alone: the permissions added because the stack's resources will need them.
     public var predicted: [Permission] = []
+    /// The principals whose calls the policy covers.
+    public var principals: [TrailAnalysis.PrincipalCount] = []
+    /// Files of an earlier run left in the output folder because they changed since tighten wrote them.
+    public var leftInPlace: [String] = []
   }
 
   /// A permission whose resource is wider than one named resource, and why.
@@ -68,13 +74,14 @@ public struct GenerateCommand: Sendable {
       documents: [], changelog: nil, history: nil, policyWarnings: [], status: analysis.isPartial ? .partial : .clean)
     // The summary that lists them is printed with an output folder only.
     if outputFolder != nil { (outcome.widened, outcome.permissions) = Self.widened(analysis, mapper.catalog) }
+    outcome.principals = analysis.principals
     do {
       guard let declared else {
         let predicted = Self.predicted(stack, analysis, mapper.catalog)
         outcome.predicted = predicted
         outcome.documents = try generator.documents(
           generator.statements(from: analysis, predicted: predicted), name: "policy")
-        try deliver(outcome.documents, inputs: inputs(analysis, nil))
+        outcome.leftInPlace = try deliver(outcome.documents, inputs: inputs(analysis, nil))
         return outcome
       }
       let policies: PolicySet
@@ -96,7 +103,7 @@ public struct GenerateCommand: Sendable {
         inputs.insert(history!.identity)
       }
       defer { history?.close() }
-      try deliver(outcome.documents, inputs: inputs)
+      outcome.leftInPlace = try deliver(outcome.documents, inputs: inputs)
       if let history {
         refined.changelog.promoted = History.promoted(history.turns, analysis: analysis)
         outcome.changelog = refined.changelog
@@ -137,10 +144,10 @@ public struct GenerateCommand: Sendable {
   }
 
   /// Writes the documents to the output folder, if there is one.
-  private func deliver(_ documents: [PolicyDocument], inputs: Set<FileIdentity>) throws(RunError) {
+  private func deliver(_ documents: [PolicyDocument], inputs: Set<FileIdentity>) throws(RunError) -> [String] {
     try prepare(documents)
-    guard let outputFolder else { return }
-    try PolicyOutput.write(documents, to: outputFolder, inputs: inputs)
+    guard let outputFolder else { return [] }
+    return try PolicyOutput.deliver(documents, to: outputFolder, inputs: inputs, force: force)
   }
 
   /// Every file the run reads: trails and declared policies.

@@ -20,13 +20,15 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
   case needsOutputFolder(documents: Int, maxSize: Int)
   /// Writing an output file failed.
   case write(path: String, message: String)
+  /// A filter value that selects no call: what the trails hold, and the closest value.
+  case unmatchedFilter(flag: String, value: String, held: [String], closest: String?)
   /// `simulate --requests`: the file cannot be read.
   case requests(path: String, message: String)
 
   /// The file the message is about (`tighten` when it is about the run).
   public var path: String {
     switch self {
-    case .noTrailFiles, .noReadableInput, .generator, .needsOutputFolder: "tighten"
+    case .noTrailFiles, .noReadableInput, .generator, .needsOutputFolder, .unmatchedFilter: "tighten"
     case .policy(let e): e.path
     case .baseline(let e): e.path
     case .history(let e): e.path
@@ -46,6 +48,12 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     case .needsOutputFolder(let n, let size):
       "the policy needs \(n) documents of at most \(size) characters; write them with --output DIR"
     case .write(_, let message), .requests(_, let message): message
+    case .unmatchedFilter(let flag, let value, let held, let closest):
+      "\(flag) '\(value)' matches no call in the trails, which hold "
+        + (held.isEmpty
+          ? "none"
+          : held.prefix(20).joined(separator: ", ") + (held.count > 20 ? " and \(held.count - 20) more" : ""))
+        + (closest.map { "; did you mean '\($0)'?" } ?? "")
     }
   }
 

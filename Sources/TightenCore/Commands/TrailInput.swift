@@ -23,6 +23,58 @@ public struct TrailInput: Sendable {
     if analysis.files.read == 0 && analysis.events.total == 0 {
       throw analysis.files.failed.isEmpty ? .noTrailFiles(paths) : .noReadableInput
     }
+    try checkFilters(analysis, mapper: mapper)
     return analysis
+  }
+
+  /// A `--principal`, `--region` or `--account` value that selects no call is
+  /// an error, not an empty result: a typo must not pass a CI gate with
+  /// nothing checked. The message lists what the trails hold (read again
+  /// without that flag) and the closest value.
+  private func checkFilters(_ analysis: TrailAnalysis, mapper: PermissionMapper) throws(RunError) {
+    let counted = analysis.principals.map(\.arn)
+    var wider = filter
+    let flag: String
+    let value: String
+    if let p = filter.principals.first(where: { p in !counted.contains { TrailFilter.matches(p, principalArn: $0) } }) {
+      (flag, value) = ("--principal", p)
+      wider.principals = []
+    } else if let r = filter.regions.first(where: { !analysis.regions.contains($0) }) {
+      (flag, value) = ("--region", r)
+      wider.regions = []
+    } else if let a = filter.accounts.first(where: { !analysis.accounts.contains($0) }) {
+      (flag, value) = ("--account", a)
+      wider.accounts = []
+    } else {
+      return
+    }
+    let all = TrailAnalyzer(filter: wider, mapper: mapper, workers: workers).analyze(paths: paths, progress: nil) { _ in
+    }
+    let held: [String]
+    switch flag {
+    case "--principal": held = all.principals.map { "\($0.arn) (\($0.events) \($0.events == 1 ? "event" : "events"))" }
+    case "--region": held = all.regions.sorted()
+    default: held = all.accounts.sorted()
+    }
+    let candidates: [String] =
+      flag == "--principal"
+      ? all.principals.map(\.arn) : flag == "--region" ? all.regions.sorted() : all.accounts.sorted()
+    throw .unmatchedFilter(
+      flag: flag, value: value, held: held,
+      closest: Self.closest(value, among: candidates, byName: flag == "--principal"))
+  }
+
+  /// The candidate nearest to `value`, case ignored (principals compared by their names when `value` is a name).
+  static func closest(_ value: String, among candidates: [String], byName: Bool) -> String? {
+    let key = { (s: String) -> String in
+      guard byName, !value.hasPrefix("arn:"), let last = s.split(separator: "/").last else { return s.lowercased() }
+      return String(last).lowercased()
+    }
+    let target = Array(value.lowercased().utf8)
+    return candidates.min {
+      let a = InvalidEntries.distance(target, Array(key($0).utf8))
+      let b = InvalidEntries.distance(target, Array(key($1).utf8))
+      return (a, $0) < (b, $1)
+    }.map { byName && !value.hasPrefix("arn:") ? String($0.split(separator: "/").last ?? Substring($0)) : $0 }
   }
 }

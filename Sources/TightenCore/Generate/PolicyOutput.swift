@@ -1,7 +1,143 @@
+import CZlib
 import Foundation
 
-/// Writes generated documents into a folder, one file per document, named as the documents are.
+/// Writes generated documents into a folder, one file per document, named as
+/// the documents are, and keeps a manifest of what it wrote there
+/// (`.tighten-manifest.json`: each file's name, size and CRC-32).
+///
+/// A later run replaces its own earlier files (those the manifest lists,
+/// unchanged since) and removes the ones it no longer writes, so a deploy
+/// step that attaches `DIR/*.json` never picks up a stale split document. A
+/// file it did not write, or one changed since, is never replaced or removed
+/// without `force`: the run stops before writing anything.
 public enum PolicyOutput {
+  public static let manifestName = ".tighten-manifest.json"
+
+  /// What a manifest says of one file: the contents tighten wrote (any of them, when a run was interrupted).
+  struct Entry: Equatable {
+    var name: String
+    var versions: [Fingerprint]
+  }
+
+  struct Fingerprint: Equatable {
+    var size: Int
+    var crc: UInt32
+
+    init(size: Int, crc: UInt32) {
+      self.size = size
+      self.crc = crc
+    }
+
+    init(_ bytes: [UInt8]) {
+      size = bytes.count
+      crc = bytes.withUnsafeBufferPointer { UInt32(CZlib.crc32(0, $0.baseAddress, uInt($0.count))) }
+    }
+  }
+
+  /// Writes the documents, replacing tighten's own earlier files and removing those this run does not write.
+  /// - Parameter force: replace or remove files tighten did not write (or that were changed since).
+  public static func deliver(
+    _ documents: [PolicyDocument], to folder: String, inputs: Set<FileIdentity> = [], force: Bool = false
+  ) throws(RunError) -> [String] {
+    try check(documents, folder: folder)
+    try makeFolder(folder)
+    let old = readManifest(folder)
+    let texts = documents.map { Array(PolicyWriter.json($0).utf8) }
+    let names = documents.map(\.name)
+    // Nothing is written unless every target is free or tighten's own, unchanged (and not a link, not an input).
+    let writer = FileWriter(inputs: inputs)
+    for name in names {
+      let path = folder + "/" + name
+      do { _ = try writer.check(path) } catch { throw .write(path: error.path, message: error.message) }
+      guard let current = fingerprint(path) else { continue }
+      if !force && !(old[name]?.versions.contains(current) ?? false) {
+        throw .write(
+          path: path,
+          message: "exists and tighten did not write it (or it changed since); give --force to replace it")
+      }
+    }
+    func writeManifest(_ entries: [Entry]) throws(RunError) {
+      let json = JSONValue.object([
+        ("tool", .string("tighten \(TightenVersion.tool)")),
+        (
+          "files",
+          .array(
+            entries.sorted { $0.name < $1.name }.map { entry in
+              .object([
+                ("name", .string(entry.name)),
+                (
+                  "versions",
+                  .array(
+                    entry.versions.map { .object([("size", .int($0.size)), ("crc32", .int(Int($0.crc)))]) })
+                ),
+              ])
+            })
+        ),
+      ])
+      do { try writer.write(json.pretty() + "\n", to: folder + "/" + manifestName) } catch {
+        throw .write(path: error.path, message: error.message)
+      }
+    }
+    // First a manifest that owns both what is there and what is coming: an interrupted run leaves files
+    // the next run still recognises as its own.
+    var union = old
+    for (name, text) in zip(names, texts) {
+      union[name, default: Entry(name: name, versions: [])].versions.append(Fingerprint(text))
+    }
+    try writeManifest(Array(union.values))
+    for (name, text) in zip(names, texts) {
+      do { try writer.write(text, to: folder + "/" + name) } catch {
+        throw .write(path: error.path, message: error.message)
+      }
+    }
+    // tighten's earlier files this run does not write: removed when unchanged (or with force).
+    var kept: [String] = []
+    var entries = zip(names, texts).map { Entry(name: $0.0, versions: [Fingerprint($0.1)]) }
+    for (name, entry) in old where !names.contains(name) {
+      let path = folder + "/" + name
+      guard let current = fingerprint(path) else { continue }
+      if force || entry.versions.contains(current) {
+        if !Platform.removeFile(path) { kept.append(name) }
+      } else {
+        kept.append(name)
+        entries.append(entry)
+      }
+    }
+    try writeManifest(entries)
+    Platform.syncFolder(folder)
+    return kept
+  }
+
+  /// The manifest's entries by name; none when there is no manifest or it cannot be read.
+  static func readManifest(_ folder: String) -> [String: Entry] {
+    guard let bytes = Platform.readFile(folder + "/" + manifestName, limit: 16 << 20),
+      let text = String(validating: bytes, as: UTF8.self), let value = try? PolicyValue.parseJSON(text, path: ""),
+      case .array(let files)? = value["files"]
+    else { return [:] }
+    var out: [String: Entry] = [:]
+    for file in files {
+      guard let name = file["name"]?.string, !name.contains("/"), case .array(let versions)? = file["versions"] else {
+        continue
+      }
+      let prints = versions.compactMap { v -> Fingerprint? in
+        guard let size = v["size"]?.scalarText.flatMap({ Int($0) }),
+          let crc = v["crc32"]?.scalarText.flatMap({ UInt32($0) })
+        else { return nil }
+        return Fingerprint(size: size, crc: crc)
+      }
+      out[name] = Entry(name: name, versions: prints)
+    }
+    return out
+  }
+
+  /// The size and CRC-32 of a regular file; nil when there is none (or it cannot be read).
+  static func fingerprint(_ path: String) -> Fingerprint? {
+    guard FileManager.default.fileExists(atPath: path), let bytes = Platform.readFile(path, limit: 64 << 20) else {
+      return nil
+    }
+    return Fingerprint(bytes)
+  }
+
   /// Refuses documents that would go to one file.
   public static func check(_ documents: [PolicyDocument], folder: String) throws(RunError) {
     var sources: [String: String] = [:]

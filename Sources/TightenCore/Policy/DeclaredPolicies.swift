@@ -12,8 +12,9 @@ public struct DeclaredPolicies: Sendable {
   public struct File: Sendable {
     public enum Kind: Sendable { case document, template, authorizationDetails }
     public let path: String
-    /// The base name reports use (`deploy.json`).
-    public let name: String
+    /// The name reports use: the base name (`deploy.json`), or as much of the path as tells two
+    /// files of one base name apart (`prod/deploy.json`, `dev/deploy.json`).
+    public internal(set) var name: String
     public let kind: Kind
     /// The policy type of its documents (`--boundary`, `--scp`, `--session-policy`; identity otherwise).
     public internal(set) var layer: PolicyLayer = .identity
@@ -61,12 +62,34 @@ public struct DeclaredPolicies: Sendable {
   }
 
   private init(files: [File], principals: [String]) throws(PolicyError) {
+    var files = files
+    for (i, name) in Self.distinctNames(files.map(\.path)).enumerated() { files[i].name = name }
     self.files = files
     self.principals = principals
     unbound = try Self.documents(files, .unknown, principals)
   }
 
-  /// The base names of the identity policy files, in order, as reports name them.
+  /// Each path's shortest suffix of whole components that no other path ends with (the same path
+  /// given twice keeps one name).
+  static func distinctNames(_ paths: [String]) -> [String] {
+    let components = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.pathComponents.filter { $0 != "/" } }
+    var depth = Array(repeating: 1, count: paths.count)
+    func name(_ i: Int) -> String { components[i].suffix(depth[i]).joined(separator: "/") }
+    while true {
+      var byName: [String: [Int]] = [:]
+      for i in paths.indices { byName[name(i), default: []].append(i) }
+      var grew = false
+      for (_, group) in byName where Set(group.map { components[$0] }).count > 1 {
+        for i in group where depth[i] < components[i].count {
+          depth[i] += 1
+          grew = true
+        }
+      }
+      if !grew { return paths.indices.map(name) }
+    }
+  }
+
+  /// The names of the identity policy files, in order, as reports name them.
   public var names: [String] { files.filter { $0.layer == .identity }.map(\.name) }
 
   /// The policies with `${AWS::AccountId}`, `${AWS::Region}` and `${AWS::Partition}` standing for the binding's.

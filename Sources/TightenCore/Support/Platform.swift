@@ -387,6 +387,11 @@ extension Platform {
     _ = unlink(path)
   }
 
+  /// Removes a file (or a link, not what it points to); true when it is gone.
+  static func removeFile(_ path: String) -> Bool {
+    unlink(path) == 0 || errno == ENOENT
+  }
+
   /// Waits for an exclusive advisory lock on an open file, held until it is closed.
   static func lock(_ fd: Int32) throws(SystemError) {
     while flock(fd, LOCK_EX) != 0 {

@@ -30,6 +30,27 @@ public struct TrailFilter: Sendable, Equatable {
     return principals.contains { Self.matches($0, caller) }
   }
 
+  /// Whether `pattern` selects the principal of a report's `principals` (a role's or user's ARN).
+  static func matches(_ pattern: String, principalArn arn: String) -> Bool {
+    let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+    guard parts.count == 6 else { return pattern == arn }
+    let account = String(parts[4])
+    let name = parts[5].split(separator: "/").last.map(String.init)
+    let caller: Caller
+    if parts[5].hasPrefix("role/") {
+      caller = Caller(arn: arn, account: account, roleName: name)
+    } else if parts[5].hasPrefix("user/") {
+      caller = Caller(arn: arn, account: account, userName: name, isUser: true)
+    } else {
+      caller = Caller(arn: arn, account: account)
+    }
+    if matches(pattern, caller) { return true }
+    // A session ARN names its role: the report holds the role.
+    guard let parsed = ARN(pattern), parsed.resource.hasPrefix("assumed-role/") else { return false }
+    let pieces = parsed.resource.split(separator: "/")
+    return pieces.count >= 2 && caller.roleName == String(pieces[1]) && caller.account == parsed.account
+  }
+
   static func matches(_ pattern: String, _ caller: Caller) -> Bool {
     guard pattern.hasPrefix("arn:") else {
       // A bare name: a role (by its issuer) or a user.

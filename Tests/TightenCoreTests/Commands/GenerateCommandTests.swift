@@ -38,7 +38,7 @@ struct GenerateCommandTests {
       policyFiles: [Self.declared],
       historyPath: history, outputFolder: out)
     let outcome = try command.run()
-    let written = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+    let written = try FileManager.default.contentsOfDirectory(atPath: out).sorted().filter { !$0.hasPrefix(".") }
     #expect(written == outcome.documents.map(\.name).sorted())
     #expect(outcome.history?.count == 1)
     #expect(outcome.history?.first?["iteration"]?.scalarText == "1")
