@@ -92,7 +92,7 @@ struct DiffEndToEndTests {
     #expect(
       r.stdout.contains(
         "| `iam:PassRole` | `arn:aws:iam::111122223333:role/shop-dev-CheckoutRole` | 1 | 1 | not-granted |"))
-    #expect(r.stdout.contains("### Unused"))
+    #expect(r.stdout.contains("\n<details><summary><b>Unused</b> (7)</summary>\n"))
   }
 
   @Test("a bad policy stops diff with exit 2 and names the place")

@@ -121,22 +121,31 @@ struct HostileOutputTests {
         "|---|---|--:|--:|---|",
         #"| `dynamodb:DescribeTable` | `` arn:aws:dynamodb:us-east-1:111122223333:table/t\n## heading\u{1B}[2J\u{0} <img src=x onerror=alert(1)> \| `x` `` | 1 | 0 | not-granted |"#,
         "",
-        "### Unused",
+        "<details><summary><b>Unused</b> (1)</summary>",
         "",
         "| Policy | Statement | Action | Kind |",
         "|---|---|---|---|",
         #"| `p\u{1B}[1m.json` | `S\u{202E}gpj` | `s3:GetObject` | unobservable |"#,
         "",
-        "### Invalid",
+        "</details>",
+        "",
+        "<details><summary><b>Invalid</b> (1)</summary>",
         "",
         "| Policy | Statement | Entry | Reason | Suggestion |",
         "|---|---|---|---|---|",
         #"| `p\u{1B}[1m.json` | `S\u{202E}gpj` | `sqs:Send\nMessage` | unknown-action | `sqs:SendMessage` |"#,
         "",
+        "</details>",
+        "",
       ])
     // Three tables: a header, a delimiter and one row under each of Missing, Unused and Invalid.
     #expect(lines.filter { $0.hasPrefix("|") }.count == 3 + 3 + 3)
-    #expect(lines.filter { $0.hasPrefix("#") } == ["## tighten diff", "### Missing", "### Unused", "### Invalid"])
+    #expect(lines.filter { $0.hasPrefix("#") } == ["## tighten diff", "### Missing"])
+    // The only tags are the report's own folds.
+    #expect(
+      lines.filter { $0.contains("<") && !$0.hasPrefix("|") }.allSatisfy {
+        $0.hasPrefix("<details>") || $0 == "</details>"
+      })
   }
 
   @Test("generate's summary and changelog show the policy's and the trail's strings escaped")

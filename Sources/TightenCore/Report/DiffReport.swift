@@ -242,7 +242,15 @@ public enum DiffReport {
 
   // MARK: Markdown
 
-  public static func markdown(_ r: DiffResult, baseline: BaselineComparison? = nil) -> String {
+  /// GitHub refuses comments over 65,536 characters; the report stays under this, truncating rows.
+  public static let markdownLimit = 65_536
+
+  /// Markdown for a pull-request comment: the summary first (with what is new and resolved since a
+  /// baseline), the missing calls, then every other section folded in `<details>`; rows that would take
+  /// the comment past `limit` are left out with their count.
+  public static func markdown(_ r: DiffResult, baseline: BaselineComparison? = nil, limit: Int = markdownLimit)
+    -> String
+  {
     let cell = Escaping.markdownCode
     var counts = counts(r).split(separator: ", ", maxSplits: 2).map(String.init)
     counts[0] = "**\(counts[0])**"
@@ -254,54 +262,70 @@ public enum DiffReport {
     if r.analysis.isPartial {
       out += "\n> **Partial run:** \(r.analysis.files.failed.count) input files could not be read.\n"
     }
+    // Room for each section's closing lines, kept back from the rows.
+    let budget = limit - 2_000
+    func section(_ heading: String, folded: Bool, intro: String = "", header: String, _ rows: [String]) {
+      guard !rows.isEmpty else { return }
+      out += folded ? "\n<details><summary><b>\(heading)</b> (\(rows.count))</summary>\n\n" : "\n### \(heading)\n\n"
+      out += intro + header
+      var shown = 0
+      for row in rows {
+        if out.utf8.count + row.utf8.count > budget { break }
+        out += row
+        shown += 1
+      }
+      if shown < rows.count {
+        out += "\n… and \(rows.count - shown) more rows not shown (`--format json` lists every one).\n"
+      }
+      if folded { out += "\n</details>\n" }
+    }
     if let baseline {
       out +=
         "\nSince the baseline: \(baseline.newMissing.count) new missing, \(baseline.resolvedMissing.count) resolved; "
         + "\(baseline.newUnused.count) new unused, \(baseline.resolvedUnused.count) resolved.\n"
+      let rows =
+        baseline.newMissing.map { "| new | missing | \(cell($0.action)) | \(cell($0.resource)) |\n" }
+        + baseline.resolvedMissing.map { "| resolved | missing | \(cell($0.action)) | \(cell($0.resource)) |\n" }
+        + baseline.newUnused.map {
+          "| new | \($0.kind.rawValue) | \(cell($0.action)) | \(cell($0.policy)) \(cell($0.statement)) |\n"
+        }
+        + baseline.resolvedUnused.map {
+          "| resolved | unused | \(cell($0.action)) | \(cell($0.policy)) \(cell($0.statement)) |\n"
+        }
+      section(
+        "Since the baseline", folded: false,
+        header: "| Change | Finding | Action | Resource or entry |\n|---|---|---|---|\n",
+        rows)
     }
-    if !r.missing.isEmpty {
-      out += "\n### Missing\n\n| Action | Resource | Calls | Denied | Reason |\n|---|---|--:|--:|---|\n"
-      for m in r.missing {
-        out += "| \(cell(m.action)) | \(cell(m.resource)) | \(m.count) | \(m.denied) | \(m.reason.rawValue) |\n"
-      }
-    }
-    if !r.unused.isEmpty {
-      out += "\n### Unused\n\n| Policy | Statement | Action | Kind |\n|---|---|---|---|\n"
-      for u in r.unused {
+    section(
+      "Missing", folded: false, header: "| Action | Resource | Calls | Denied | Reason |\n|---|---|--:|--:|---|\n",
+      r.missing.map {
+        "| \(cell($0.action)) | \(cell($0.resource)) | \($0.count) | \($0.denied) | \($0.reason.rawValue) |\n"
+      })
+    section(
+      "Unused", folded: true, header: "| Policy | Statement | Action | Kind |\n|---|---|---|---|\n",
+      r.unused.map { u in
         let kind =
           u.kind == .lifecycle ? "lifecycle: " + Escaping.markdownText(neededByText(u.neededBy)) : u.kind.rawValue
-        out += "| \(cell(u.policy)) | \(cell(u.statement)) | \(cell(u.action)) | \(kind) |\n"
-      }
-    }
-    if !r.predicted.isEmpty {
-      out += "\n### Predicted\n\nThe stack's resources will need these; no policy allows them.\n\n"
-      out += "| Action | Resource | Needed by | Conditional |\n|---|---|---|---|\n"
-      for p in r.predicted.prefix(predictedShown) {
-        out +=
-          "| \(cell(p.action)) | \(cell(p.resource)) | \(Escaping.markdownText(neededByText(p.neededBy, limit: 1))) | \(p.conditional ? "yes" : "") |\n"
-      }
-      if r.predicted.count > predictedShown {
-        out += "\n… and \(r.predicted.count - predictedShown) more (`--format json` lists every one).\n"
-      }
-    }
-    if !r.overbroad.isEmpty {
-      out += "\n### Overbroad\n\n| Policy | Statement | Entry | Used actions |\n|---|---|---|---|\n"
-      for o in r.overbroad {
-        out +=
-          "| \(cell(o.policy)) | \(cell(o.statement)) | \(cell(o.action)) | \(o.usedActions.map(cell).joined(separator: ", ")) |\n"
-      }
-    }
-    if !r.invalid.isEmpty {
-      out += "\n### Invalid\n\n| Policy | Statement | Entry | Reason | Suggestion |\n|---|---|---|---|---|\n"
-      for i in r.invalid {
-        out +=
-          "| \(cell(i.policy)) | \(cell(i.statement)) | \(cell(i.action)) | \(i.reason.rawValue) | \(i.suggestion.map(cell) ?? "") |\n"
-      }
-    }
-    if !r.warnings.isEmpty {
-      out += "\n### Warnings\n\n"
-      for w in r.warnings { out += "- \(Escaping.markdownText(w.description))\n" }
-    }
+        return "| \(cell(u.policy)) | \(cell(u.statement)) | \(cell(u.action)) | \(kind) |\n"
+      })
+    section(
+      "Predicted", folded: true, intro: "The stack's resources will need these; no policy allows them.\n\n",
+      header: "| Action | Resource | Needed by | Conditional |\n|---|---|---|---|\n",
+      r.predicted.map { p in
+        "| \(cell(p.action)) | \(cell(p.resource)) | \(Escaping.markdownText(neededByText(p.neededBy, limit: 1))) | \(p.conditional ? "yes" : "") |\n"
+      })
+    section(
+      "Overbroad", folded: true, header: "| Policy | Statement | Entry | Used actions |\n|---|---|---|---|\n",
+      r.overbroad.map { o in
+        "| \(cell(o.policy)) | \(cell(o.statement)) | \(cell(o.action)) | \(o.usedActions.map(cell).joined(separator: ", ")) |\n"
+      })
+    section(
+      "Invalid", folded: true, header: "| Policy | Statement | Entry | Reason | Suggestion |\n|---|---|---|---|---|\n",
+      r.invalid.map { i in
+        "| \(cell(i.policy)) | \(cell(i.statement)) | \(cell(i.action)) | \(i.reason.rawValue) | \(i.suggestion.map(cell) ?? "") |\n"
+      })
+    section("Warnings", folded: true, header: "", r.warnings.map { "- \(Escaping.markdownText($0.description))\n" })
     return out
   }
 }

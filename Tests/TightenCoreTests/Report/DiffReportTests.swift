@@ -81,23 +81,52 @@ struct DiffReportTests {
         "|---|---|--:|--:|---|",
         #"| `dynamodb:DescribeTable` | `` table/a\n## heading <img src=x onerror=alert(1)> \| `x` `` | 2 | 1 | not-granted |"#,
         "",
-        "### Unused",
+        "<details><summary><b>Unused</b> (2)</summary>",
         "",
         "| Policy | Statement | Action | Kind |",
         "|---|---|---|---|",
         #"| `evil\u{1B}]0;title\u{7}.json` | `S\u{202E}gpj.exe` | `s3:Get\u{0}Object` | unused |"#,
         #"| `evil\u{1B}]0;title\u{7}.json` | `#1` | `s3:Put\rObject` | unobservable |"#,
         "",
-        "### Overbroad",
+        "</details>",
+        "",
+        "<details><summary><b>Overbroad</b> (1)</summary>",
         "",
         "| Policy | Statement | Entry | Used actions |",
         "|---|---|---|---|",
         #"| `evil\u{1B}]0;title\u{7}.json` | `W` | `ec2:*\u{9B}` | `ec2:Describe\nVpcs` |"#,
         "",
-        "### Warnings",
+        "</details>",
+        "",
+        "<details><summary><b>Warnings</b> (1)</summary>",
         "",
         #"- &lt;b&gt;p.json&lt;/b&gt;: Statement\[0\]: ## read\\nas \`*\`"#,
         "",
+        "</details>",
+        "",
       ])
+  }
+}
+
+@Suite("DiffReport Markdown for a pull request")
+struct DiffMarkdownLimitTests {
+  @Test("a large result stays under GitHub's 65,536-character limit, saying how many rows were left out")
+  func limit() throws {
+    var r = DiffReportTests.result()
+    r.missing = (0..<3000).map {
+      .init(
+        action: "s3:GetObject", resource: "arn:aws:s3:::bucket-\($0)/some/long/key/path/to/an/object", count: 1,
+        denied: 0, reason: .notGranted)
+    }
+    r.unused = (0..<500).map { .init(policy: "p.json", statement: "S", action: "sqs:Action\($0)", kind: .unused) }
+    let text = DiffReport.markdown(r)
+    #expect(text.utf8.count <= DiffReport.markdownLimit)
+    #expect(text.hasPrefix("## tighten diff\n\n**3000 missing**, **500 unused**"))
+    let shown = text.split(separator: "\n").filter { $0.hasPrefix("| `s3:GetObject`") }.count
+    #expect(shown > 100 && shown < 3000)
+    #expect(text.contains("\n… and \(3000 - shown) more rows not shown (`--format json` lists every one).\n"))
+    // The other sections are folded, and what did not fit says so.
+    #expect(text.contains("<details><summary><b>Unused</b> (500)</summary>"))
+    #expect(text.contains("… and 500 more rows not shown"))
   }
 }
