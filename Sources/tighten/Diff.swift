@@ -61,7 +61,7 @@ struct Diff: ParsableCommand {
     case .markdown: Terminal.write(DiffReport.markdown(result, baseline: comparison))
     case .text:
       Terminal.write(
-        DiffReport.text(result, baseline: comparison, style: .init(colour: Terminal.standardOutputIsTerminal)))
+        DiffReport.text(result, baseline: comparison, style: .init(colour: Terminal.colour)))
     }
     if trails.timing { Terminal.error("timing: output \(Platform.monotonicSeconds() - started) s\n") }
     try finish(outcome.status)

@@ -79,6 +79,9 @@ struct Generate: ParsableCommand {
     if trails.paths.isEmpty && templates.isEmpty { throw TrailOptions.noPaths }
     if maxSize < 200 { throw ValidationError("--max-size must be at least 200.") }
     if history != nil && policies.isEmpty { throw ValidationError("--history goes with --policy (a refinement).") }
+    if narrow && policies.isEmpty { throw ValidationError("--narrow goes with --policy (a refinement).") }
+    if keepUnused && policies.isEmpty { throw ValidationError("--keep-unused goes with --policy (a refinement).") }
+    if force && output == nil { throw ValidationError("--force goes with --output.") }
   }
 
   func run() throws {

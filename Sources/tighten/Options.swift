@@ -26,6 +26,9 @@ struct TrailOptions: ParsableArguments {
   @Option(name: .customLong("jobs"), help: .hidden)
   var jobs: Int?
 
+  @Flag(name: .customLong("quiet"), help: "No progress line on standard error.")
+  var quiet = false
+
   @Flag(name: .customLong("timing"), help: .hidden)
   var timing = false
 
@@ -68,7 +71,8 @@ struct TrailOptions: ParsableArguments {
   /// Shows progress on a terminal, phase times with --timing, and, once the
   /// trails are read, peak memory with --memory and the files that failed.
   func observer() -> RunObserver {
-    let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
+    // A progress line only where it can redraw itself: a terminal that is not `TERM=dumb`, and not --quiet.
+    let progress = Terminal.standardErrorIsTerminal && !quiet && !Terminal.isDumb ? ProgressLine() : nil
     let memory = self.memory
     var observer = RunObserver()
     if let progress {
@@ -122,6 +126,11 @@ func finish(_ status: RunStatus) throws {
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case text, json, markdown
+}
+
+/// `scan` writes text or JSON only, and `--help` offers only those.
+enum ScanFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json
 }
 
 /// The policy types that limit a principal's identity policies (`diff` and `simulate`).

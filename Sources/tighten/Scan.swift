@@ -13,11 +13,11 @@ struct Scan: ParsableCommand {
   @OptionGroup var trails: TrailOptions
 
   @Option(help: "Output format: text or json.")
-  var format: OutputFormat = .text
+  var format: ScanFormat = .text
 
   func validate() throws {
     if trails.paths.isEmpty { throw TrailOptions.noPaths }
-    if format == .markdown { throw ValidationError("scan writes text or json.") }
+
   }
 
   func run() throws {

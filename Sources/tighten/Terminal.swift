@@ -5,6 +5,13 @@ import TightenCore
 enum Terminal {
   static let standardErrorIsTerminal = Platform.isTerminal(2)
   static let standardOutputIsTerminal = Platform.isTerminal(1)
+  /// `TERM=dumb`: no cursor movement.
+  static let isDumb = Platform.environment("TERM") == "dumb"
+  static let noColor = !(Platform.environment("NO_COLOR") ?? "").isEmpty
+  /// Colour on standard output: a terminal, unless `NO_COLOR` is set (https://no-color.org) or `TERM=dumb`.
+  static var colour: Bool {
+    standardOutputIsTerminal && !isDumb && !noColor
+  }
 
   static func write(_ text: String) {
     var text = text
@@ -40,7 +47,7 @@ enum Terminal {
   /// which may come from a trail or a policy, are escaped as text output is.
   static func diagnose(_ path: String, _ severity: String, _ message: String) {
     let (path, message) = (Escaping.text(path), Escaping.text(message))
-    if standardErrorIsTerminal {
+    if standardErrorIsTerminal && !isDumb && !noColor {
       let colour = severity == "error" ? "\u{1B}[31m" : "\u{1B}[33m"
       error("\(path): \(colour)\(severity)\u{1B}[0m: \(message)\n")
     } else {

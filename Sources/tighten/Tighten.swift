@@ -30,7 +30,7 @@ struct Tighten: ParsableCommand {
         terminate(0)
       }
       if code == .validationFailure {
-        Terminal.error(fullMessage(for: error) + "\n")
+        Terminal.error(fullMessage(for: error) + "\n" + hint(for: CommandLine.arguments.dropFirst()))
         terminate(ExitStatus.cannotRun.rawValue)
       }
       if let code = error as? ExitCode, code != .validationFailure, code != .success {
@@ -39,6 +39,18 @@ struct Tighten: ParsableCommand {
       exit(withError: error)
     }
   }
+}
+
+/// A hint for a habit from other tools: `--output json` (the AWS CLI's) where tighten says `--format json`.
+private func hint(for arguments: ArraySlice<String>) -> String {
+  guard let command = arguments.first, ["scan", "diff", "simulate"].contains(command),
+    let i = arguments.firstIndex(of: "--output") ?? arguments.firstIndex(where: { $0.hasPrefix("--output=") })
+  else { return "" }
+  let value =
+    arguments[i].hasPrefix("--output=")
+    ? String(arguments[i].dropFirst("--output=".count))
+    : arguments.dropFirst(i - arguments.startIndex + 1).first ?? "json"
+  return "hint: tighten \(command) writes to standard output; the format is --format (--format \(value)).\n"
 }
 
 /// The arguments as the system passed them: one that is not UTF-8 (a file

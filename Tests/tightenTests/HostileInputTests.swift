@@ -78,10 +78,12 @@ struct HostileInputTests {
     defer { try? FileManager.default.removeItem(at: root) }
     let history = root.appendingPathComponent("h.jsonl").path
     try await withThrowingTaskGroup(of: Int32.self) { group in
-      for _ in 0..<8 {
+      // Eight different turns (the same trail named eight ways): a turn run again would not be added.
+      for i in 0..<8 {
         group.addTask {
           try Binary.run([
-            "generate", "--lifecycle", "observed", Self.deploy, "--policy", Self.declared, "--history", history,
+            "generate", "--lifecycle", "observed", Self.deploy + String(repeating: "/.", count: i), "--policy",
+            Self.declared, "--history", history,
           ]).status
         }
       }

@@ -20,6 +20,8 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
   case needsOutputFolder(documents: Int, maxSize: Int)
   /// Writing an output file failed.
   case write(path: String, message: String)
+  /// Every trail file was passed over by the time in its name (`--since`, `--until`).
+  case allSkippedByTime(files: Int)
   /// A filter value that selects no call: what the trails hold, and the closest value.
   case unmatchedFilter(flag: String, value: String, held: [String], closest: String?)
   /// `simulate --requests`: the file cannot be read.
@@ -28,7 +30,7 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The file the message is about (`tighten` when it is about the run).
   public var path: String {
     switch self {
-    case .noTrailFiles, .noReadableInput, .generator, .needsOutputFolder, .unmatchedFilter: "tighten"
+    case .noTrailFiles, .noReadableInput, .generator, .needsOutputFolder, .unmatchedFilter, .allSkippedByTime: "tighten"
     case .policy(let e): e.path
     case .baseline(let e): e.path
     case .history(let e): e.path
@@ -48,6 +50,9 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     case .needsOutputFolder(let n, let size):
       "the policy needs \(n) documents of at most \(size) characters; write them with --output DIR"
     case .write(_, let message), .requests(_, let message): message
+    case .allSkippedByTime(let files):
+      "all \(files) trail \(files == 1 ? "file was" : "files were") skipped by the time in their names: "
+        + "none is within --since and --until"
     case .unmatchedFilter(let flag, let value, let held, let closest):
       "\(flag) '\(value)' matches no call in the trails, which hold "
         + (held.isEmpty

@@ -21,6 +21,9 @@ public struct TrailInput: Sendable {
     observer.phase?("analysis", Platform.monotonicSeconds() - started)
     observer.analysed?(analysis)
     if analysis.files.read == 0 && analysis.events.total == 0 {
+      if analysis.files.failed.isEmpty, let byTime = analysis.files.skipped[.outsideTime], byTime > 0 {
+        throw .allSkippedByTime(files: byTime)
+      }
       throw analysis.files.failed.isEmpty ? .noTrailFiles(paths) : .noReadableInput
     }
     try checkFilters(analysis, mapper: mapper)

@@ -151,6 +151,12 @@ public final class HistoryFile: @unchecked Sendable {
   /// A failed write leaves the file as it was.
   public func append(_ turn: JSONValue) throws(HistoryError) -> [PolicyValue] {
     guard case .object(let members) = turn else { return turns }
+    // The same turn run again (same trails, same result) is not a new turn.
+    if let last = turns.last, let again = try? PolicyValue.parseJSON(JSONValue.object(members).compact, path: path),
+      Self.withoutIteration(last) == again
+    {
+      return turns
+    }
     let line = JSONValue.object([("iteration", .int(turns.count + 1))] + members).compact
     let needsNewline = !existing.isEmpty && existing.last != 0x0A
     do throws(Platform.SystemError) {
@@ -161,6 +167,11 @@ public final class HistoryFile: @unchecked Sendable {
       throw HistoryError(path: path, message: "cannot write the history (\(error.description))")
     }
     return turns + [try! PolicyValue.parseJSON(line, path: path)]
+  }
+
+  static func withoutIteration(_ turn: PolicyValue) -> PolicyValue {
+    guard let members = turn.members else { return turn }
+    return .object(members.filter { $0.0 != "iteration" })
   }
 
   /// Releases the lock.

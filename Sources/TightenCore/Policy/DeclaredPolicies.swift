@@ -146,12 +146,19 @@ public struct DeclaredPolicies: Sendable {
     let bytes: [UInt8]
     var isFolder = false
     do throws(Platform.SystemError) {
-      let fd = try Platform.openForReading(path)
-      defer { Platform.close(fd) }
+      // `-`: the policy comes on standard input.
+      let fd = path == "-" ? 0 : try Platform.openForReading(path)
+      defer { if fd != 0 { Platform.close(fd) } }
       isFolder = Platform.isDirectory(fd)
       bytes = isFolder ? [] : try Platform.readAll(fd, limit: sizeLimit + 1)
     } catch {
       throw PolicyError(path: path, place: "", reason: "cannot read the file (\(error.description))")
+    }
+    if bytes.starts(with: [0x1F, 0x8B]) {
+      throw PolicyError(
+        path: path, place: "",
+        reason: "is gzip'd, like a CloudTrail delivery file: give trails as paths, and a policy document, "
+          + "template or authorization details as --policy")
     }
     if isFolder { throw PolicyError(path: path, place: "", reason: "is a folder, not a policy file") }
     if bytes.count > sizeLimit {

@@ -97,7 +97,8 @@ public enum ScanReport {
     var out = summaryLine(a) + "\n"
     if !a.principals.isEmpty {
       out += "\nPrincipals\n"
-      out += table(a.principals.map { [$0.arn, "\($0.events) events"] }, rightAligned: [1])
+      out += table(
+        a.principals.map { [$0.arn, "\($0.events) \($0.events == 1 ? "event" : "events")"] }, rightAligned: [1])
     }
     let permissions = a.permissions
     out += "\nPermissions (\(permissions.count))\n"

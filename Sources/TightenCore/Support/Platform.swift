@@ -382,6 +382,11 @@ extension Platform {
     guard systemRename(from, to) == 0 else { throw .current }
   }
 
+  /// An environment variable's value, if it is set.
+  public static func environment(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+  }
+
   /// Removes a file; a missing one is not an error.
   static func remove(_ path: String) {
     _ = unlink(path)

@@ -43,7 +43,12 @@ struct GenerateCommandTests {
     #expect(outcome.history?.count == 1)
     #expect(outcome.history?.first?["iteration"]?.scalarText == "1")
     #expect(outcome.status == .clean)
+    // The same turn again is not a new turn; another trail is.
     let again = try command.run()
-    #expect(again.history?.map { $0["iteration"]?.scalarText ?? "" } == ["1", "2"])
+    #expect(again.history?.map { $0["iteration"]?.scalarText ?? "" } == ["1"])
+    var next = command
+    next.input.paths = [Self.trails + "/deploy-2"]
+    let other = try next.run()
+    #expect(other.history?.map { $0["iteration"]?.scalarText ?? "" } == ["1", "2"])
   }
 }
