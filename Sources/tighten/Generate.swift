@@ -55,6 +55,16 @@ struct Generate: ParsableCommand {
       "With --output: replace or remove files in the folder that tighten did not write there (or that changed since).")
   var force = false
 
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case json, cloudformation, terraform, cdk
+  }
+
+  @Option(
+    help:
+      "json: IAM policy documents; cloudformation: a template of AWS::IAM::ManagedPolicy (YAML); terraform: aws_iam_policy_document data blocks; cdk: TypeScript PolicyStatements."
+  )
+  var format: Format = .json
+
   @Option(help: "With --policy: append this turn's changes to a history file (JSON lines) and show the cycle so far.")
   var history: String?
 
@@ -93,6 +103,7 @@ struct Generate: ParsableCommand {
       input: trails.input, options: options, policyFiles: policies, historyPath: history, outputFolder: output)
     command.templateFiles = templates
     command.force = force
+    command.format = .init(rawValue: format.rawValue)!
     let outcome = try perform { () throws(RunError) in try command.run(observer: trails.observer()) }
     for warning in outcome.policyWarnings { Terminal.diagnose(warning.path, "warning", warning.message) }
     trails.warnIfMerged(outcome.principals)
@@ -103,7 +114,12 @@ struct Generate: ParsableCommand {
     }
     // With --output the documents are written and the summary is the output; else the document is.
     let notes: (String) -> Void = { text in if output == nil { Terminal.error(text) } else { Terminal.write(text) } }
-    if let output {
+    if let code = outcome.code {
+      Terminal.write(code)
+    } else if let output, let fileName = command.format.fileName {
+      Terminal.write(GenerateReport.written(outcome.documents, file: output + "/" + fileName, maxSize: maxSize))
+      Terminal.write(GenerateReport.widened(outcome.widened, of: outcome.permissions))
+    } else if let output {
       Terminal.write(GenerateReport.written(outcome.documents, folder: output, maxSize: maxSize))
       Terminal.write(GenerateReport.widened(outcome.widened, of: outcome.permissions))
     } else {

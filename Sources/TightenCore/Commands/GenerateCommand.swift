@@ -12,6 +12,8 @@ public struct GenerateCommand: Sendable {
   public var templateFiles: [String] = []
   /// Replace or remove files in the output folder that tighten did not write (or that changed since).
   public var force = false
+  /// JSON documents, or infrastructure code (one file holding every document).
+  public var format: IaCWriter.Format = .json
 
   public init(
     input: TrailInput, options: GeneratorOptions = .init(), policyFiles: [String] = [], historyPath: String? = nil,
@@ -44,6 +46,8 @@ public struct GenerateCommand: Sendable {
     public var principals: [TrailAnalysis.PrincipalCount] = []
     /// Files of an earlier run left in the output folder because they changed since tighten wrote them.
     public var leftInPlace: [String] = []
+    /// Infrastructure code (`--format cloudformation|terraform|cdk`): every document in one text.
+    public var code: String?
   }
 
   /// A permission whose resource is wider than one named resource, and why.
@@ -70,6 +74,7 @@ public struct GenerateCommand: Sendable {
       : try input.analyze(mapper: mapper, observer: observer)
     let stack = options.lifecycle ? StackModel.build(templates: templates, analysis: analysis) : .empty
     let generator = Generator(options: options)
+    let binding = PolicyBinding.of(analysis, filter: input.filter)
     var outcome = Outcome(
       documents: [], changelog: nil, history: nil, policyWarnings: [], status: analysis.isPartial ? .partial : .clean)
     // The summary that lists them is printed with an output folder only.
@@ -81,7 +86,7 @@ public struct GenerateCommand: Sendable {
         outcome.predicted = predicted
         outcome.documents = try generator.documents(
           generator.statements(from: analysis, predicted: predicted), name: "policy")
-        outcome.leftInPlace = try deliver(outcome.documents, inputs: inputs(analysis, nil))
+        (outcome.leftInPlace, outcome.code) = try deliver(outcome.documents, binding, inputs: inputs(analysis, nil))
         return outcome
       }
       let policies: PolicySet
@@ -96,14 +101,14 @@ public struct GenerateCommand: Sendable {
       outcome.changelog = refined.changelog
       // The history is checked and locked before any document is written, and kept clear of them.
       var inputs = inputs(analysis, declared)
-      try prepare(outcome.documents)
+      if format == .json { try prepare(outcome.documents) }
       var history: HistoryFile? = nil
       if let historyPath {
         do { history = try HistoryFile(path: historyPath, inputs: inputs) } catch { throw RunError.history(error) }
         inputs.insert(history!.identity)
       }
       defer { history?.close() }
-      outcome.leftInPlace = try deliver(outcome.documents, inputs: inputs)
+      (outcome.leftInPlace, outcome.code) = try deliver(outcome.documents, binding, inputs: inputs)
       if let history {
         refined.changelog.promoted = History.promoted(history.turns, analysis: analysis)
         outcome.changelog = refined.changelog
@@ -144,10 +149,19 @@ public struct GenerateCommand: Sendable {
   }
 
   /// Writes the documents to the output folder, if there is one.
-  private func deliver(_ documents: [PolicyDocument], inputs: Set<FileIdentity>) throws(RunError) -> [String] {
-    try prepare(documents)
-    guard let outputFolder else { return [] }
-    return try PolicyOutput.deliver(documents, to: outputFolder, inputs: inputs, force: force)
+  private func deliver(_ documents: [PolicyDocument], _ binding: PolicyBinding, inputs: Set<FileIdentity>)
+    throws(RunError) -> (leftInPlace: [String], code: String?)
+  {
+    guard let fileName = format.fileName else {
+      try prepare(documents)
+      guard let outputFolder else { return ([], nil) }
+      return (try PolicyOutput.deliver(documents, to: outputFolder, inputs: inputs, force: force), nil)
+    }
+    let code = IaCWriter.render(documents, format: format, binding: binding)
+    guard let outputFolder else { return ([], code) }
+    return (
+      try PolicyOutput.deliver(files: [(fileName, code)], to: outputFolder, inputs: inputs, force: force), nil
+    )
   }
 
   /// Every file the run reads: trails and declared policies.

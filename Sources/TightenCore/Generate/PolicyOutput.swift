@@ -40,10 +40,18 @@ public enum PolicyOutput {
     _ documents: [PolicyDocument], to folder: String, inputs: Set<FileIdentity> = [], force: Bool = false
   ) throws(RunError) -> [String] {
     try check(documents, folder: folder)
+    return try deliver(
+      files: documents.map { ($0.name, PolicyWriter.json($0)) }, to: folder, inputs: inputs, force: force)
+  }
+
+  /// `deliver` for files already rendered (name, text).
+  public static func deliver(
+    files: [(name: String, text: String)], to folder: String, inputs: Set<FileIdentity> = [], force: Bool = false
+  ) throws(RunError) -> [String] {
     try makeFolder(folder)
     let old = readManifest(folder)
-    let texts = documents.map { Array(PolicyWriter.json($0).utf8) }
-    let names = documents.map(\.name)
+    let texts = files.map { Array($0.text.utf8) }
+    let names = files.map(\.name)
     // Nothing is written unless every target is free or tighten's own, unchanged (and not a link, not an input).
     let writer = FileWriter(inputs: inputs)
     for name in names {

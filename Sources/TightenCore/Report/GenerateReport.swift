@@ -26,6 +26,17 @@ public enum GenerateReport {
     return text
   }
 
+  /// `--format cloudformation|terraform|cdk --output DIR`: the one file, and each document in it.
+  public static func written(_ documents: [PolicyDocument], file: String, maxSize: Int) -> String {
+    var out = "Wrote \(documents.count) \(documents.count == 1 ? "policy" : "policies") to \(Escaping.text(file)):\n"
+    for d in documents {
+      out +=
+        "  \(Escaping.text(d.name))  \(d.statements.count) \(d.statements.count == 1 ? "statement" : "statements"), "
+        + "\(PolicyWriter.size(d)) of \(maxSize) characters\n"
+    }
+    return out
+  }
+
   /// The permissions a policy from the trails alone holds because the stack's resources will need them.
   public static func predicted(_ permissions: [Permission], shown: Int = 20) -> String {
     let t = Escaping.text
