@@ -29,8 +29,8 @@ struct Diff: ParsableCommand {
     help: "The stack's CloudFormation template (JSON or YAML; CDK's cdk.out/*.template.json). Repeatable.")
   var templates: [String] = []
 
-  @Option(help: "Output format: text, json or markdown.")
-  var format: OutputFormat = .text
+  @Option(help: "Output format: text, json, markdown (a pull-request comment) or sarif (SARIF 2.1.0).")
+  var format: DiffFormat = .text
 
   @Option(
     name: .customLong("fail-on"),
@@ -59,6 +59,7 @@ struct Diff: ParsableCommand {
     switch format {
     case .json: DiffReport.json(result, baseline: comparison, to: Terminal.standardOutput())
     case .markdown: Terminal.write(DiffReport.markdown(result, baseline: comparison))
+    case .sarif: Terminal.write(DiffReport.sarif(result, files: outcome.files.map { ($0.name, $0.path) }))
     case .text:
       Terminal.write(
         DiffReport.text(result, baseline: comparison, style: .init(colour: Terminal.colour)))

@@ -124,8 +124,9 @@ func finish(_ status: RunStatus) throws {
   }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json, markdown
+/// `diff`'s formats.
+enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json, markdown, sarif
 }
 
 /// `scan` writes text or JSON only, and `--help` offers only those.

@@ -124,3 +124,38 @@ struct IaCEndToEndTests {
     #expect(try refine("cdk").contains("`arn:${stack.partition}:s3:::home/\\${aws:username}/*`"))
   }
 }
+
+@Suite("diff --format sarif, end to end")
+struct SarifEndToEndTests {
+  @Test("SARIF 2.1.0 that the schema's models accept, each finding at its policy file and statement line")
+  func sarif() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let r = try Binary.run([
+      "diff", "--policy", "SampleTrails/policies/deploy-declared.json", "SampleTrails/trails/deploy-1", "--principal",
+      IaCEndToEndTests.role, "--format", "sarif",
+    ])
+    #expect(r.status == 1)
+    let file = try Fixtures.write(r.stdout, to: "diff.sarif", in: root)
+    let broken = try Fixtures.write(
+      r.stdout.replacingOccurrences(of: "\"startLine\": ", with: "\"startLine\": \"x"), to: "broken.sarif", in: root)
+    let check = try IaCEndToEndTests().python(
+      """
+      import json, sys
+      from sarif_pydantic import Sarif
+      def valid(path):
+          try:
+              Sarif.model_validate(json.load(open(path)))
+              return True
+          except Exception:
+              return False
+      d = json.load(open(sys.argv[1]))
+      found = [(x['ruleId'], x['locations'][0]['physicalLocation']['region']['startLine']) for x in d['runs'][0]['results'] if x['ruleId'] != 'predicted']
+      print(valid(sys.argv[1]), valid(sys.argv[2]), d['version'], found)
+      """, [file, broken])
+    #expect(
+      check.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        == "True False 2.1.0 [('missing', 1), ('missing', 1), ('missing', 1), ('missing', 1), ('lifecycle', 5), ('lifecycle', 17), ('lifecycle', 23), ('lifecycle', 42), ('lifecycle', 48), ('unused', 54), ('unused', 54), ('overbroad', 36)]"
+    )
+  }
+}

@@ -27,6 +27,8 @@ public struct DiffCommand: Sendable {
 
   public struct Outcome: Sendable {
     public var result: DiffResult
+    /// Each policy file's report name and path (SARIF locates findings in them).
+    public var files: [PolicyFileName] = []
     public var baseline: BaselineComparison?
     public var status: RunStatus
   }
@@ -65,7 +67,9 @@ public struct DiffCommand: Sendable {
         throw .baseline(error)
       }
     }
-    return Outcome(result: result, baseline: comparison, status: status(result, comparison))
+    var outcome = Outcome(result: result, baseline: comparison, status: status(result, comparison))
+    outcome.files = declared.files.map { PolicyFileName(name: $0.name, path: $0.path) }
+    return outcome
   }
 
   /// Partial beats findings: a run that missed files cannot vouch for anything.
@@ -85,4 +89,10 @@ public struct DiffCommand: Sendable {
     }
     return findings ? .findings : .clean
   }
+}
+
+/// A policy file as reports name it, and where it is.
+public struct PolicyFileName: Sendable, Equatable {
+  public var name: String
+  public var path: String
 }

@@ -329,3 +329,131 @@ public enum DiffReport {
     return out
   }
 }
+
+// MARK: SARIF
+
+extension DiffReport {
+  /// SARIF 2.1.0 for code-scanning dashboards: one result per finding, located
+  /// at the policy file and the line of its statement (calls that are missing
+  /// are located at the first policy file: no statement grants them).
+  /// - Parameter files: each policy file's report name and path.
+  public static func sarif(_ r: DiffResult, files: [(name: String, path: String)]) -> String {
+    let rules: [(String, String)] = [
+      ("missing", "A call the trails show that the policies would not allow"),
+      ("unused", "A granted action no call used"),
+      ("lifecycle", "A granted action no call used, needed later by the stack's resources"),
+      ("predicted", "A permission the stack's resources will need that no policy grants"),
+      ("overbroad", "A wildcard of which only some actions were used"),
+      ("invalid", "An entry that names no action IAM has"),
+    ]
+    var lines: [String: [String]] = [:]
+    func location(_ policy: String?, statement: String?, action: String?) -> JSONValue {
+      let file = policy.flatMap { p in files.first { p == $0.name || p.hasPrefix($0.name + ":") } } ?? files.first
+      guard let file else { return .array([]) }
+      if lines[file.path] == nil {
+        let text = Platform.readFile(file.path, limit: DeclaredPolicies.sizeLimit).map {
+          String(decoding: $0, as: UTF8.self)
+        }
+        lines[file.path] =
+          text.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } ?? []
+      }
+      let line = statement.map { statementLine(lines[file.path]!, label: $0, action: action) } ?? 1
+      return .array([
+        .object([
+          (
+            "physicalLocation",
+            .object([
+              ("artifactLocation", .object([("uri", .string(file.path))])),
+              ("region", .object([("startLine", .int(line))])),
+            ])
+          )
+        ])
+      ])
+    }
+    func result(_ rule: String, _ level: String, _ text: String, _ location: JSONValue) -> JSONValue {
+      .object([
+        ("ruleId", .string(rule)), ("level", .string(level)), ("message", .object([("text", .string(text))])),
+        ("locations", location),
+      ])
+    }
+    var results: [JSONValue] = []
+    for m in r.missing {
+      results.append(
+        result(
+          "missing", "error",
+          "\(m.action) on \(m.resource) is not allowed (\(m.reason.rawValue)): \(m.count) calls, \(m.denied) refused",
+          location(nil, statement: nil, action: nil)))
+    }
+    for u in r.unused {
+      let rule = u.kind == .lifecycle ? "lifecycle" : "unused"
+      let text =
+        u.kind == .lifecycle
+        ? "\(u.action) is not used by this trail; needed by \(neededByText(u.neededBy))"
+        : "\(u.action) is granted and \(u.kind == .unobservable ? "its use cannot show in this trail" : "never used")"
+      results.append(
+        result(
+          rule, u.kind == .unused ? "warning" : "note", text,
+          location(u.policy, statement: u.statement, action: u.action)))
+    }
+    for p in r.predicted {
+      results.append(
+        result(
+          "predicted", "warning",
+          "\(p.action) on \(p.resource) will be needed by \(neededByText(p.neededBy))\(p.conditional ? " (conditional)" : "")",
+          location(nil, statement: nil, action: nil)))
+    }
+    for o in r.overbroad {
+      results.append(
+        result(
+          "overbroad", "warning", "\(o.action) grants more than the used \(o.usedActions.joined(separator: ", "))",
+          location(o.policy, statement: o.statement, action: o.action)))
+    }
+    for i in r.invalid {
+      results.append(
+        result(
+          "invalid", "error", "\(i.action): \(invalidLine(i))",
+          location(i.policy, statement: i.statement, action: i.action)))
+    }
+    let run = JSONValue.object([
+      (
+        "tool",
+        .object([
+          (
+            "driver",
+            .object([
+              ("name", .string("tighten")), ("version", .string(TightenVersion.tool)),
+              ("informationUri", .string("https://github.com/tighten/tighten")),
+              (
+                "rules",
+                .array(
+                  rules.map {
+                    .object([("id", .string($0.0)), ("shortDescription", .object([("text", .string($0.1))]))])
+                  })
+              ),
+            ])
+          )
+        ])
+      ),
+      ("results", .array(results)),
+    ])
+    return JSONValue.object([
+      ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")), ("version", .string("2.1.0")),
+      ("runs", .array([run])),
+    ]).pretty() + "\n"
+  }
+
+  /// The line (from 1) of a statement: its `Sid`, else the N-th `Effect` for `#N`, else the entry's own line.
+  static func statementLine(_ lines: [String], label: String, action: String?) -> Int {
+    if !label.hasPrefix("#") {
+      let quoted = JSONWriter.quote(label)
+      if let i = lines.firstIndex(where: { $0.contains("Sid") && ($0.contains(quoted) || $0.contains(": \(label)")) }) {
+        return i + 1
+      }
+    } else if let n = Int(label.dropFirst()) {
+      let effects = lines.indices.filter { lines[$0].contains("Effect") }
+      if n < effects.count { return effects[n] + 1 }
+    }
+    if let action, let i = lines.firstIndex(where: { $0.contains(action) }) { return i + 1 }
+    return 1
+  }
+}
