@@ -116,8 +116,9 @@ struct Generate: ParsableCommand {
     let notes: (String) -> Void = { text in if output == nil { Terminal.error(text) } else { Terminal.write(text) } }
     if let code = outcome.code {
       Terminal.write(code)
-    } else if let output, let fileName = command.format.fileName {
-      Terminal.write(GenerateReport.written(outcome.documents, file: output + "/" + fileName, maxSize: maxSize))
+    } else if let output, command.format.fileName != nil {
+      Terminal.write(
+        GenerateReport.written(outcome.documents, files: outcome.codeFiles, folder: output, maxSize: maxSize))
       Terminal.write(GenerateReport.widened(outcome.widened, of: outcome.permissions))
     } else if let output {
       Terminal.write(GenerateReport.written(outcome.documents, folder: output, maxSize: maxSize))

@@ -159,3 +159,56 @@ struct SarifEndToEndTests {
     )
   }
 }
+
+@Suite("Refining a CloudFormation template writes it back, end to end")
+struct TemplateWriteBackTests {
+  static let template = """
+    # The deploy role's policy, next to the stack's other resources (kept as written).
+    AWSTemplateFormatVersion: "2010-09-09"
+    Parameters:
+      Prefix: {Type: String, Default: shop-dev}
+    Resources:
+      Logs:
+        Type: AWS::S3::Bucket
+        Properties:
+          BucketName: !Sub "${Prefix}-logs"   # a comment that stays
+      DeployPolicy:
+        Type: AWS::IAM::ManagedPolicy
+        Properties:
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Sid: Tables
+                Effect: Allow
+                Action: [dynamodb:CreateTable, dynamodb:DescribeTable, sqs:DeleteQueue]
+                Resource: !Sub "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Prefix}-*"
+    """
+
+  @Test("only the refined policy document changes; cfn-lint passes the result")
+  func writeBack() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let path = try Fixtures.write(Self.template + "\n", to: "stack.yaml", in: root)
+    let out = root.appendingPathComponent("out").path
+    let r = try Binary.run([
+      "generate", "SampleTrails/trails/deploy-1", "--principal", IaCEndToEndTests.role, "--policy", path,
+      "--lifecycle", "observed", "--format", "cloudformation", "--max-size", "10240", "--output", out,
+    ])
+    #expect(r.status == 0)
+    #expect(r.stdout.hasPrefix("Wrote 1 policy to \(out) (stack.yaml):\n"))
+    let written = try String(contentsOfFile: out + "/stack.yaml", encoding: .utf8)
+    let before = Self.template.split(separator: "\n", omittingEmptySubsequences: false)
+    let after = written.split(separator: "\n", omittingEmptySubsequences: false)
+    // Everything up to the document is the same text, comments and intrinsics included.
+    #expect(Array(after.prefix(13)) == Array(before.prefix(13)))
+    #expect(
+      after[13].hasPrefix(
+        #"        {"Version": "2012-10-17", "Statement": [{"Sid": "Tables", "Effect": "Allow", "Action": ["dynamodb:CreateTable", "dynamodb:DescribeTable"], "Resource": {"Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/shop-dev-*"}}"#
+      ))
+    #expect(!written.contains("sqs:DeleteQueue"))
+    let lint = try IaCEndToEndTests().python(
+      "import sys; from cfnlint.runner import main; sys.argv = ['cfn-lint', sys.argv[1]]; main()", [out + "/stack.yaml"]
+    )
+    #expect(lint.status == 0, "\(lint.output)")
+  }
+}

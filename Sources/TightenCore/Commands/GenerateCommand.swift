@@ -48,6 +48,8 @@ public struct GenerateCommand: Sendable {
     public var leftInPlace: [String] = []
     /// Infrastructure code (`--format cloudformation|terraform|cdk`): every document in one text.
     public var code: String?
+    /// The infrastructure-code files written to the output folder (templates written back, and the one file).
+    public var codeFiles: [String] = []
   }
 
   /// A permission whose resource is wider than one named resource, and why.
@@ -86,7 +88,8 @@ public struct GenerateCommand: Sendable {
         outcome.predicted = predicted
         outcome.documents = try generator.documents(
           generator.statements(from: analysis, predicted: predicted), name: "policy")
-        (outcome.leftInPlace, outcome.code) = try deliver(outcome.documents, binding, inputs: inputs(analysis, nil))
+        (outcome.leftInPlace, outcome.code, outcome.codeFiles) = try deliver(
+          outcome.documents, binding, inputs: inputs(analysis, nil), templates: [], originals: [:])
         return outcome
       }
       let policies: PolicySet
@@ -108,7 +111,11 @@ public struct GenerateCommand: Sendable {
         inputs.insert(history!.identity)
       }
       defer { history?.close() }
-      (outcome.leftInPlace, outcome.code) = try deliver(outcome.documents, binding, inputs: inputs)
+      let templates = Set(declared.files.filter { $0.kind == .template }.map(\.path))
+      let originals = Dictionary(
+        policies.documents.map { ($0.path + "\t" + $0.place, $0.statements) }, uniquingKeysWith: { a, _ in a })
+      (outcome.leftInPlace, outcome.code, outcome.codeFiles) = try deliver(
+        outcome.documents, binding, inputs: inputs, templates: templates, originals: originals)
       if let history {
         refined.changelog.promoted = History.promoted(history.turns, analysis: analysis)
         outcome.changelog = refined.changelog
@@ -149,18 +156,57 @@ public struct GenerateCommand: Sendable {
   }
 
   /// Writes the documents to the output folder, if there is one.
-  private func deliver(_ documents: [PolicyDocument], _ binding: PolicyBinding, inputs: Set<FileIdentity>)
-    throws(RunError) -> (leftInPlace: [String], code: String?)
-  {
+  private func deliver(
+    _ documents: [PolicyDocument], _ binding: PolicyBinding, inputs: Set<FileIdentity>, templates: Set<String>,
+    originals: [String: [PolicyStatement]]
+  ) throws(RunError) -> (leftInPlace: [String], code: String?, files: [String]) {
     guard let fileName = format.fileName else {
       try prepare(documents)
-      guard let outputFolder else { return ([], nil) }
-      return (try PolicyOutput.deliver(documents, to: outputFolder, inputs: inputs, force: force), nil)
+      guard let outputFolder else { return ([], nil, []) }
+      return (try PolicyOutput.deliver(documents, to: outputFolder, inputs: inputs, force: force), nil, [])
+    }
+    // Refining CloudFormation templates: each written back with only its policy documents changed.
+    if format == .cloudformation, !templates.isEmpty {
+      var files: [(name: String, text: String)] = []
+      var rest: [PolicyDocument] = []
+      var byTemplate: [String: [String: PolicyDocument]] = [:]
+      for document in documents {
+        if templates.contains(document.path) && !document.place.isEmpty {
+          // A document the refinement left as it was keeps its text, intrinsics and all.
+          var changes = byTemplate[document.path] ?? [:]
+          if originals[document.path + "\t" + document.place] != document.statements {
+            changes[document.place] = document
+          }
+          byTemplate[document.path] = changes
+        } else {
+          rest.append(document)
+        }
+      }
+      for path in byTemplate.keys.sorted() {
+        guard let bytes = Platform.readFile(path, limit: DeclaredPolicies.sizeLimit),
+          let text = String(validating: bytes, as: UTF8.self)
+        else { throw .write(path: path, message: "cannot read the template again to write it back") }
+        do {
+          let rewritten = try TemplateRewriter.rewrite(text, path: path, documents: byTemplate[path]!, binding: binding)
+          files.append((String(path.split(separator: "/").last ?? Substring(path)), rewritten))
+        } catch {
+          throw .policy(error)
+        }
+      }
+      if !rest.isEmpty { files.append((fileName, IaCWriter.render(rest, format: format, binding: binding))) }
+      guard let outputFolder else {
+        if files.count > 1 { throw .needsOutputFolder(documents: files.count, maxSize: options.maxSize) }
+        return ([], files.first?.text, [])
+      }
+      return (
+        try PolicyOutput.deliver(files: files, to: outputFolder, inputs: inputs, force: force), nil, files.map(\.name)
+      )
     }
     let code = IaCWriter.render(documents, format: format, binding: binding)
-    guard let outputFolder else { return ([], code) }
+    guard let outputFolder else { return ([], code, []) }
     return (
-      try PolicyOutput.deliver(files: [(fileName, code)], to: outputFolder, inputs: inputs, force: force), nil
+      try PolicyOutput.deliver(files: [(fileName, code)], to: outputFolder, inputs: inputs, force: force), nil,
+      [fileName]
     )
   }
 

@@ -12,9 +12,13 @@ extension Generator {
   /// Each document split as above; all of them together must fit a role.
   public func documents(_ drafts: [PolicyDocument]) throws(GeneratorError) -> [PolicyDocument] {
     // Each piece keeps the path of the policy it came from (for messages about it).
+    // A draft that stays whole keeps its place in its file (a template's policy is written back there).
     let documents = drafts.flatMap { draft in
-      pieces(draft.statements, name: draft.name).map {
-        PolicyDocument(name: $0.name, path: draft.path, statements: $0.statements)
+      let parts = pieces(draft.statements, name: draft.name)
+      return parts.map {
+        var document = PolicyDocument(name: $0.name, path: draft.path, statements: $0.statements)
+        if parts.count == 1 { document.place = draft.place }
+        return document
       }
     }
     if documents.count > Self.documentLimit { throw .tooManyDocuments(documents.count) }

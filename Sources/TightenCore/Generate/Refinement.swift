@@ -9,9 +9,11 @@ extension Generator {
     var log = Changelog()
     let findings = Findings(diff)
     var documents = policies.documents.map { document in
-      PolicyDocument(
+      var next = PolicyDocument(
         name: Self.outputName(document.name), path: document.path,
         statements: document.statements.compactMap { refined($0, in: document.name, findings, &log) })
+      next.place = document.place
+      return next
     }
     log.added = diff.missing.map { Permission(action: $0.action, resource: $0.resource) }
     if options.lifecycle { log.predicted = diff.predicted.map { Permission(action: $0.action, resource: $0.resource) } }

@@ -6,6 +6,8 @@ public struct PolicyDocument: Sendable, Equatable {
   public var statements: [PolicyStatement]
   /// Which kind of policy it is in the evaluation (identity unless a flag or the file says otherwise).
   public var layer: PolicyLayer
+  /// Where in its file the document is (`Resources.Deploy.Properties.PolicyDocument`; "" for a whole file).
+  public var place: String = ""
 
   public init(name: String, path: String, statements: [PolicyStatement], layer: PolicyLayer = .identity) {
     self.name = name

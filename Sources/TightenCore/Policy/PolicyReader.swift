@@ -66,7 +66,9 @@ struct PolicyReader {
     if case .organization(let level) = layer, raw.contains(where: { $0["Principal"] != nil }) {
       documentLayer = .resourceControl(level: level)
     }
-    return PolicyDocument(name: name, path: path, statements: statements, layer: documentLayer)
+    var document = PolicyDocument(name: name, path: path, statements: statements, layer: documentLayer)
+    document.place = place
+    return document
   }
 
   func statement(_ value: PolicyValue, index: Int, place: String, variables: Bool) throws(PolicyError)

@@ -27,8 +27,10 @@ public enum GenerateReport {
   }
 
   /// `--format cloudformation|terraform|cdk --output DIR`: the one file, and each document in it.
-  public static func written(_ documents: [PolicyDocument], file: String, maxSize: Int) -> String {
-    var out = "Wrote \(documents.count) \(documents.count == 1 ? "policy" : "policies") to \(Escaping.text(file)):\n"
+  public static func written(_ documents: [PolicyDocument], files: [String], folder: String, maxSize: Int) -> String {
+    var out =
+      "Wrote \(documents.count) \(documents.count == 1 ? "policy" : "policies") to \(Escaping.text(folder)) "
+      + "(\(files.map(Escaping.text).joined(separator: ", "))):\n"
     for d in documents {
       out +=
         "  \(Escaping.text(d.name))  \(d.statements.count) \(d.statements.count == 1 ? "statement" : "statements"), "

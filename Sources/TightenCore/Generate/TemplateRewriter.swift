@@ -1,0 +1,131 @@
+import CYAML
+
+/// Writes a refined CloudFormation template back: the template's own text,
+/// with only the policy documents tighten refined replaced, so the change
+/// reads as a diff of those documents. Other resources, comments, layout and
+/// intrinsic functions stay as they were.
+///
+/// The documents' places (`Resources.Deploy.Properties.PolicyDocument`) are
+/// found in the text from libyaml's events (JSON is YAML too), which give
+/// each node's start and end; a new document is written there as one line of
+/// JSON (a flow mapping in YAML), its ARNs with the partition, account and
+/// region as `Fn::Sub` pseudo parameters.
+public enum TemplateRewriter {
+  /// The template text with the documents at the given places replaced.
+  public static func rewrite(_ text: String, path: String, documents: [String: PolicyDocument], binding: PolicyBinding)
+    throws(PolicyError) -> String
+  {
+    let ranges = try placeRanges(text, path: path, wanted: Set(documents.keys))
+    var scalars = Array(text.unicodeScalars)
+    for (place, range) in ranges.sorted(by: { $0.value.lowerBound > $1.value.lowerBound }) {
+      guard let document = documents[place] else { continue }
+      scalars.replaceSubrange(range, with: Array(flow(document, binding).unicodeScalars))
+    }
+    var out = String.UnicodeScalarView()
+    out.append(contentsOf: scalars)
+    return String(out)
+  }
+
+  /// One line of JSON for a document, ARNs as `{"Fn::Sub": …}` with the stack's pseudo parameters.
+  static func flow(_ document: PolicyDocument, _ binding: PolicyBinding) -> String {
+    func arn(_ text: String) -> JSONValue {
+      let parts = IaCWriter.pieces(text, binding)
+      guard parts.contains(where: { $0.1 != nil }) else { return .string(text) }
+      let body = parts.map { piece, part -> String in
+        switch part {
+        case .partition?: "${AWS::Partition}"
+        case .region?: "${AWS::Region}"
+        case .account?: "${AWS::AccountId}"
+        case nil: piece.replacingOccurrences(of: "${", with: "${!")
+        }
+      }.joined()
+      return .object([("Fn::Sub", .string(body))])
+    }
+    func resources(_ list: [String]) -> JSONValue { list.count == 1 ? arn(list[0]) : .array(list.map(arn)) }
+    let statements = document.statements.map { s -> JSONValue in
+      guard case .object(var members) = PolicyWriter.value(s) else { return .null }
+      for (i, member) in members.enumerated() where member.0 == "Resource" || member.0 == "NotResource" {
+        members[i].1 = resources(member.0 == "Resource" ? s.resources ?? [] : s.notResources ?? [])
+      }
+      return .object(members)
+    }
+    return JSONValue.object([("Version", .string("2012-10-17")), ("Statement", .array(statements))]).compact
+  }
+
+  /// The text range (in Unicode scalars, as libyaml counts) of each wanted place's value.
+  static func placeRanges(_ text: String, path: String, wanted: Set<String>) throws(PolicyError) -> [String: Range<Int>]
+  {
+    var bytes = Array(text.utf8)
+    var parser = yaml_parser_t()
+    guard yaml_parser_initialize(&parser) == 1 else {
+      throw PolicyError(path: path, place: "", reason: "cannot start the YAML parser (out of memory)")
+    }
+    defer { yaml_parser_delete(&parser) }
+    var found: [String: Range<Int>] = [:]
+    // Each open collection: its place, whether it is a mapping, the key waiting for its value, the next index.
+    struct Frame {
+      var place: String
+      var isMapping: Bool
+      var key: String?
+      var index = 0
+      var start: Int
+    }
+    var stack: [Frame] = []
+    var lastEnd = 0
+    func childPlace() -> String? {
+      guard let top = stack.last else { return "" }
+      if top.isMapping { return top.key.map { top.place.isEmpty ? $0 : "\(top.place).\($0)" } }
+      return "\(top.place)[\(top.index)]"
+    }
+    func finishChild() {
+      guard !stack.isEmpty else { return }
+      if stack[stack.count - 1].isMapping {
+        stack[stack.count - 1].key = nil
+      } else {
+        stack[stack.count - 1].index += 1
+      }
+    }
+    let failure: PolicyError? = bytes.withUnsafeMutableBufferPointer { buffer in
+      yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+      var event = yaml_event_t()
+      while true {
+        guard yaml_parser_parse(&parser, &event) == 1 else {
+          return PolicyError(path: path, place: "line \(parser.problem_mark.line + 1)", reason: "invalid YAML")
+        }
+        defer { yaml_event_delete(&event) }
+        let start = Int(event.start_mark.index)
+        let end = Int(event.end_mark.index)
+        switch event.type {
+        case YAML_STREAM_END_EVENT:
+          return nil
+        case YAML_SCALAR_EVENT:
+          if let top = stack.last, top.isMapping, top.key == nil {
+            let s = event.data.scalar
+            stack[stack.count - 1].key = String(
+              decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+          } else {
+            finishChild()
+          }
+          lastEnd = end
+        case YAML_ALIAS_EVENT:
+          finishChild()
+          lastEnd = end
+        case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
+          let place = childPlace() ?? ""
+          stack.append(Frame(place: place, isMapping: event.type == YAML_MAPPING_START_EVENT, key: nil, start: start))
+        case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
+          let frame = stack.removeLast()
+          // A flow collection ends at its bracket; a block one at the end of its last value (not the next line).
+          let close = end > start ? end : lastEnd
+          if wanted.contains(frame.place) { found[frame.place] = frame.start..<close }
+          finishChild()
+          lastEnd = close
+        default:
+          continue
+        }
+      }
+    }
+    if let failure { throw failure }
+    return found
+  }
+}
