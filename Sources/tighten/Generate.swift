@@ -86,7 +86,7 @@ struct Generate: ParsableCommand {
   var lifecycle: Lifecycle = .all
 
   func validate() throws {
-    if trails.paths.isEmpty && templates.isEmpty { throw TrailOptions.noPaths }
+    if trails.paths.isEmpty && (templates.isEmpty || !policies.isEmpty) { throw TrailOptions.noPaths }
     if maxSize < 200 { throw ValidationError("--max-size must be at least 200.") }
     if history != nil && policies.isEmpty { throw ValidationError("--history goes with --policy (a refinement).") }
     if narrow && policies.isEmpty { throw ValidationError("--narrow goes with --policy (a refinement).") }
@@ -107,6 +107,7 @@ struct Generate: ParsableCommand {
     let outcome = try perform { () throws(RunError) in try command.run(observer: trails.observer()) }
     for warning in outcome.policyWarnings { Terminal.diagnose(warning.path, "warning", warning.message) }
     trails.warnIfMerged(outcome.principals)
+    for note in outcome.notes { Terminal.diagnose("tighten", "warning", note) }
     for name in outcome.leftInPlace {
       Terminal.diagnose(
         (output ?? ".") + "/" + name, "warning",

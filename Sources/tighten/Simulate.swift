@@ -50,6 +50,12 @@ struct Simulate: ParsableCommand {
     if requests != nil && (action != nil || resource != nil || !context.isEmpty) {
       throw ValidationError("--requests cannot be combined with --action, --resource or --context.")
     }
+    let stdin = (policies + layers.scps + [layers.boundary, layers.sessionPolicy, requests].compactMap { $0 })
+      .filter { $0 == "-" }
+    if stdin.count > 1 {
+      throw ValidationError(
+        "Only one of --policy, --boundary, --scp, --session-policy and --requests can be '-' (standard input).")
+    }
     if let action, ActionName(action) == nil {
       throw ValidationError("--action '\(action)' is not an action (expected service:Action).")
     }

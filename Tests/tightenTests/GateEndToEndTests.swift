@@ -118,3 +118,32 @@ struct GateEndToEndTests {
     #expect(try String(contentsOfFile: out + "/policy.json", encoding: .utf8).hasPrefix("{\n  \"Version\""))
   }
 }
+
+@Suite("Gate edges found in review, end to end")
+struct GateReviewTests {
+  @Test("an output file tighten cannot read is not replaced without --force")
+  func unreadable() throws {
+    let root = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("out").path
+    let secret = try Fixtures.write("mine\n", to: "out/policy.json", in: root)
+    try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: secret)
+    defer { try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret) }
+    let r = try Binary.run([
+      "generate", GateEndToEndTests.trail, "--principal", GateEndToEndTests.role, "--lifecycle", "observed",
+      "--output", out,
+    ])
+    // root reads any file: then it is simply not tighten's, and refused as such.
+    #expect(r.status == 2)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret)
+    #expect(try String(contentsOfFile: secret, encoding: .utf8) == "mine\n")
+  }
+
+  @Test("standard input can feed only one of simulate's files; a refinement needs a trail")
+  func usage() throws {
+    let p = "SampleTrails/policies/broad.json"
+    #expect(try Binary.run(["simulate", "--policy", "-", "--requests", "-"]).status == 2)
+    #expect(try Binary.run(["simulate", "--policy", p, "--scp", "-", "--requests", "-"]).status == 2)
+    #expect(try Binary.run(["generate", "--policy", p, "--template", Fixtures.path("templates/api.yaml")]).status == 2)
+  }
+}

@@ -50,6 +50,8 @@ public struct GenerateCommand: Sendable {
     public var code: String?
     /// The infrastructure-code files written to the output folder (templates written back, and the one file).
     public var codeFiles: [String] = []
+    /// What a user must know of the written code (a template policy left as it was, and why).
+    public var notes: [String] = []
   }
 
   /// A permission whose resource is wider than one named resource, and why.
@@ -88,8 +90,8 @@ public struct GenerateCommand: Sendable {
         outcome.predicted = predicted
         outcome.documents = try generator.documents(
           generator.statements(from: analysis, predicted: predicted), name: "policy")
-        (outcome.leftInPlace, outcome.code, outcome.codeFiles) = try deliver(
-          outcome.documents, binding, inputs: inputs(analysis, nil), templates: [], originals: [:])
+        (outcome.leftInPlace, outcome.code, outcome.codeFiles, outcome.notes) = try deliver(
+          outcome.documents, binding, inputs: inputs(analysis, nil), templates: [:], originals: [:])
         return outcome
       }
       let policies: PolicySet
@@ -111,10 +113,14 @@ public struct GenerateCommand: Sendable {
         inputs.insert(history!.identity)
       }
       defer { history?.close() }
-      let templates = Set(declared.files.filter { $0.kind == .template }.map(\.path))
+      let templates = Dictionary(
+        declared.files.filter { $0.kind == .template }.map {
+          ($0.path, $0.name.replacingOccurrences(of: "/", with: "."))
+        },
+        uniquingKeysWith: { a, _ in a })
       let originals = Dictionary(
         policies.documents.map { ($0.path + "\t" + $0.place, $0.statements) }, uniquingKeysWith: { a, _ in a })
-      (outcome.leftInPlace, outcome.code, outcome.codeFiles) = try deliver(
+      (outcome.leftInPlace, outcome.code, outcome.codeFiles, outcome.notes) = try deliver(
         outcome.documents, binding, inputs: inputs, templates: templates, originals: originals)
       if let history {
         refined.changelog.promoted = History.promoted(history.turns, analysis: analysis)
@@ -157,13 +163,13 @@ public struct GenerateCommand: Sendable {
 
   /// Writes the documents to the output folder, if there is one.
   private func deliver(
-    _ documents: [PolicyDocument], _ binding: PolicyBinding, inputs: Set<FileIdentity>, templates: Set<String>,
+    _ documents: [PolicyDocument], _ binding: PolicyBinding, inputs: Set<FileIdentity>, templates: [String: String],
     originals: [String: [PolicyStatement]]
-  ) throws(RunError) -> (leftInPlace: [String], code: String?, files: [String]) {
+  ) throws(RunError) -> (leftInPlace: [String], code: String?, files: [String], notes: [String]) {
     guard let fileName = format.fileName else {
       try prepare(documents)
-      guard let outputFolder else { return ([], nil, []) }
-      return (try PolicyOutput.deliver(documents, to: outputFolder, inputs: inputs, force: force), nil, [])
+      guard let outputFolder else { return ([], nil, [], []) }
+      return (try PolicyOutput.deliver(documents, to: outputFolder, inputs: inputs, force: force), nil, [], [])
     }
     // Refining CloudFormation templates: each written back with only its policy documents changed.
     if format == .cloudformation, !templates.isEmpty {
@@ -171,7 +177,7 @@ public struct GenerateCommand: Sendable {
       var rest: [PolicyDocument] = []
       var byTemplate: [String: [String: PolicyDocument]] = [:]
       for document in documents {
-        if templates.contains(document.path) && !document.place.isEmpty {
+        if templates[document.path] != nil && !document.place.isEmpty {
           // A document the refinement left as it was keeps its text, intrinsics and all.
           var changes = byTemplate[document.path] ?? [:]
           if originals[document.path + "\t" + document.place] != document.statements {
@@ -182,13 +188,30 @@ public struct GenerateCommand: Sendable {
           rest.append(document)
         }
       }
+      var notes: [String] = []
+      // A template policy the refinement emptied or split is not one document any more: said, never hidden.
+      let placed = Set(documents.map { $0.path + "\t" + $0.place })
+      for key in originals.keys.sorted() where !placed.contains(key) {
+        let parts = key.split(separator: "\t", maxSplits: 1).map(String.init)
+        guard parts.count == 2, templates[parts[0]] != nil else { continue }
+        notes.append(
+          "\(parts[0]): \(parts[1]) is left as it was: refined, it is empty or needs several documents "
+            + "(they are in \(fileName))")
+      }
       for path in byTemplate.keys.sorted() {
         guard let bytes = Platform.readFile(path, limit: DeclaredPolicies.sizeLimit),
           let text = String(validating: bytes, as: UTF8.self)
         else { throw .write(path: path, message: "cannot read the template again to write it back") }
         do {
-          let rewritten = try TemplateRewriter.rewrite(text, path: path, documents: byTemplate[path]!, binding: binding)
-          files.append((String(path.split(separator: "/").last ?? Substring(path)), rewritten))
+          let (rewritten, kept) = try TemplateRewriter.rewrite(
+            text, path: path, documents: byTemplate[path]!, binding: binding)
+          files.append((templates[path]!, rewritten))
+          for place in kept {
+            rest.append(byTemplate[path]![place]!)
+            notes.append(
+              "\(path): \(place) is left as it was: it uses intrinsic functions or parameters, which a "
+                + "rewrite would resolve; the refined document is in \(fileName)")
+          }
         } catch {
           throw .policy(error)
         }
@@ -196,17 +219,18 @@ public struct GenerateCommand: Sendable {
       if !rest.isEmpty { files.append((fileName, IaCWriter.render(rest, format: format, binding: binding))) }
       guard let outputFolder else {
         if files.count > 1 { throw .needsOutputFolder(documents: files.count, maxSize: options.maxSize) }
-        return ([], files.first?.text, [])
+        return ([], files.first?.text, [], notes)
       }
       return (
-        try PolicyOutput.deliver(files: files, to: outputFolder, inputs: inputs, force: force), nil, files.map(\.name)
+        try PolicyOutput.deliver(files: files, to: outputFolder, inputs: inputs, force: force), nil,
+        files.map(\.name), notes
       )
     }
     let code = IaCWriter.render(documents, format: format, binding: binding)
-    guard let outputFolder else { return ([], code, []) }
+    guard let outputFolder else { return ([], code, [], []) }
     return (
       try PolicyOutput.deliver(files: [(fileName, code)], to: outputFolder, inputs: inputs, force: force), nil,
-      [fileName]
+      [fileName], []
     )
   }
 

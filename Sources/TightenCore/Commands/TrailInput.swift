@@ -45,7 +45,8 @@ public struct TrailInput: Sendable {
     } else if let r = filter.regions.first(where: { !analysis.regions.contains($0) }) {
       (flag, value) = ("--region", r)
       wider.regions = []
-    } else if let a = filter.accounts.first(where: { !analysis.accounts.contains($0) }) {
+    } else if analysis.events.counted == 0, let a = filter.accounts.first(where: { !analysis.accounts.contains($0) }) {
+      // The account filter also keeps calls recorded for the account by callers of others: only an empty run is sure.
       (flag, value) = ("--account", a)
       wider.accounts = []
     } else {

@@ -53,8 +53,30 @@ public enum IaCWriter {
 
   // MARK: CloudFormation
 
+  /// A double-quoted string of `language`: quotes, backslashes and line breaks escaped, and every character
+  /// the language would reject or read as a line break (controls, DEL, C1, U+2028…) as `\uXXXX`.
+  static func quoted(_ text: String) -> String {
+    var out = "\""
+    for c in text.unicodeScalars {
+      switch c {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case let c
+      where c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029
+        || c.value == 0xFEFF || c.value == 0xFFFE || c.value == 0xFFFF:
+        let hex = String(c.value, radix: 16, uppercase: true)
+        out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+      default: out.unicodeScalars.append(c)
+      }
+    }
+    return out + "\""
+  }
+
   static func cloudFormation(_ documents: [PolicyDocument], _ binding: PolicyBinding) -> String {
-    let q = JSONWriter.quote
+    let q = quoted
     func string(_ text: String) -> String {
       let parts = pieces(text, binding)
       guard parts.contains(where: { $0.1 != nil }) else { return q(text) }
@@ -126,7 +148,7 @@ public enum IaCWriter {
   static func terraform(_ documents: [PolicyDocument], _ binding: PolicyBinding) -> String {
     // HCL strings: JSON's escapes, and `${`/`%{` written `$${`/`%%{` so they stay literal.
     func literal(_ text: String) -> String {
-      JSONWriter.quote(text).replacingOccurrences(of: "${", with: "$${").replacingOccurrences(of: "%{", with: "%%{")
+      quoted(text).replacingOccurrences(of: "${", with: "$${").replacingOccurrences(of: "%{", with: "%%{")
     }
     func string(_ text: String) -> String {
       let body = pieces(text, binding).map { piece, part -> String in

@@ -48,6 +48,10 @@ public enum PolicyOutput {
   public static func deliver(
     files: [(name: String, text: String)], to folder: String, inputs: Set<FileIdentity> = [], force: Bool = false
   ) throws(RunError) -> [String] {
+    var seen: Set<String> = []
+    for file in files where !seen.insert(file.name).inserted {
+      throw .write(path: folder + "/" + file.name, message: "two outputs would be written to this file")
+    }
     try makeFolder(folder)
     let old = readManifest(folder)
     let texts = files.map { Array($0.text.utf8) }
@@ -56,8 +60,15 @@ public enum PolicyOutput {
     let writer = FileWriter(inputs: inputs)
     for name in names {
       let path = folder + "/" + name
-      do { _ = try writer.check(path) } catch { throw .write(path: error.path, message: error.message) }
-      guard let current = fingerprint(path) else { continue }
+      let existing: Platform.LinkStatus?
+      do { existing = try writer.check(path) } catch { throw .write(path: error.path, message: error.message) }
+      guard let current = fingerprint(path) else {
+        // There, but unreadable: not known to be tighten's.
+        if existing != nil && !force {
+          throw .write(path: path, message: "exists and tighten cannot read it; give --force to replace it")
+        }
+        continue
+      }
       if !force && !(old[name]?.versions.contains(current) ?? false) {
         throw .write(
           path: path,
@@ -103,6 +114,11 @@ public enum PolicyOutput {
     var entries = zip(names, texts).map { Entry(name: $0.0, versions: [Fingerprint($0.1)]) }
     for (name, entry) in old where !names.contains(name) {
       let path = folder + "/" + name
+      // Never one of this run's inputs (a policy being refined that an earlier run wrote here).
+      if let identity = FileIdentity(path: path), inputs.contains(identity) {
+        entries.append(entry)
+        continue
+      }
       guard let current = fingerprint(path) else { continue }
       if force || entry.versions.contains(current) {
         if !Platform.removeFile(path) { kept.append(name) }

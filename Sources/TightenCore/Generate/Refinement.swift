@@ -8,16 +8,19 @@ extension Generator {
   ) {
     var log = Changelog()
     let findings = Findings(diff)
-    var documents = policies.documents.map { document in
+    // Only the identity policies are refined and written: a boundary or an organisation policy is not the
+    // principal's to change, and never goes out as one of its policies.
+    var documents = policies.documents.filter { $0.layer == .identity }.map { document in
       var next = PolicyDocument(
         name: Self.outputName(document.name), path: document.path,
         statements: document.statements.compactMap { refined($0, in: document.name, findings, &log) })
       next.place = document.place
       return next
     }
-    log.added = diff.missing.map { Permission(action: $0.action, resource: $0.resource) }
+    let helped = Self.helpable(diff, analysis, policies)
+    log.added = diff.missing.map { Permission(action: $0.action, resource: $0.resource) }.filter(helped.contains)
     if options.lifecycle { log.predicted = diff.predicted.map { Permission(action: $0.action, resource: $0.resource) } }
-    addMissing(analysis, diff, predicted: log.predicted, to: &documents)
+    addMissing(analysis, helped, predicted: log.predicted, to: &documents)
     return (documents.filter { !$0.statements.isEmpty }, log)
   }
 
@@ -85,10 +88,41 @@ extension Generator {
 
   /// Statements for what was missing, from the rows of the missing permissions
   /// with their contexts (for PassRole): in the first document when it fits, else in a new one.
+  /// The missing permissions an Allow in the identity policies would let through: those the other policy
+  /// types (a boundary, the organisation's, a session policy) allow, and no Deny refuses.
+  static func helpable(_ diff: DiffResult, _ analysis: TrailAnalysis, _ policies: PolicySet) -> Set<Permission> {
+    let candidates = diff.missing.filter { $0.reason != .explicitDeny }
+    guard policies.documents.contains(where: { $0.layer != .identity }) else {
+      return Set(candidates.map { Permission(action: $0.action, resource: $0.resource) })
+    }
+    // The other types as they are, with identity policies that allow everything but keep their Denies.
+    var others = PolicySet(documents: policies.documents.filter { $0.layer != .identity })
+    others.documents.append(
+      PolicyDocument(
+        name: "", path: "",
+        statements: [PolicyStatement(label: "All", index: 0, effect: .allow, actions: ["*"], resources: ["*"])]))
+    others.documents += policies.documents.filter { $0.layer == .identity }.map { document in
+      var denies = document
+      denies.statements = document.statements.filter { $0.effect == .deny }
+      return denies
+    }
+    let evaluator = PolicyEvaluator(policies: others)
+    let wanted = Set(candidates.map { Permission(action: $0.action, resource: $0.resource) })
+    var out = Set<Permission>()
+    for record in analysis.usage where wanted.contains(record.permission) && !out.contains(record.permission) {
+      let result = evaluator.evaluate(
+        CallFacts(
+          action: record.permission.action, resource: record.permission.resource, context: record.context,
+          firstSeen: record.stats.firstSeen, lastSeen: record.stats.lastSeen))
+      if result.missing == nil || result.missing == .conditionUnknown { out.insert(record.permission) }
+    }
+    return out
+  }
+
   private func addMissing(
-    _ analysis: TrailAnalysis, _ diff: DiffResult, predicted: [Permission], to documents: inout [PolicyDocument]
+    _ analysis: TrailAnalysis, _ missing: Set<Permission>, predicted: [Permission],
+    to documents: inout [PolicyDocument]
   ) {
-    let missing = Set(diff.missing.map { Permission(action: $0.action, resource: $0.resource) })
     let needed =
       analysis.usage.filter { missing.contains($0.permission) }.map {
         ($0.permission, $0.context.passedToService)

@@ -11,19 +11,41 @@ import CYAML
 /// JSON (a flow mapping in YAML), its ARNs with the partition, account and
 /// region as `Fn::Sub` pseudo parameters.
 public enum TemplateRewriter {
-  /// The template text with the documents at the given places replaced.
+  /// The template text with the documents at the given places replaced, and the places left as they
+  /// were: a document written with intrinsic functions or parameters (`!GetAtt`, `!Ref`, `${Prefix}`) is
+  /// not replaced by its resolved form, which could name other resources or `*`.
   public static func rewrite(_ text: String, path: String, documents: [String: PolicyDocument], binding: PolicyBinding)
-    throws(PolicyError) -> String
+    throws(PolicyError) -> (text: String, kept: [String])
   {
     let ranges = try placeRanges(text, path: path, wanted: Set(documents.keys))
     var scalars = Array(text.unicodeScalars)
+    // libyaml counts positions after a byte order mark.
+    let shift = scalars.first == "\u{FEFF}" ? 1 : 0
+    var kept = documents.keys.filter { ranges[$0] == nil }
     for (place, range) in ranges.sorted(by: { $0.value.lowerBound > $1.value.lowerBound }) {
       guard let document = documents[place] else { continue }
-      scalars.replaceSubrange(range, with: Array(flow(document, binding).unicodeScalars))
+      let shifted = (range.lowerBound + shift)..<(range.upperBound + shift)
+      guard shifted.upperBound <= scalars.count else {
+        kept.append(place)
+        continue
+      }
+      var original = String.UnicodeScalarView()
+      original.append(contentsOf: scalars[shifted])
+      if Self.hasIntrinsics(String(original)) {
+        kept.append(place)
+        continue
+      }
+      scalars.replaceSubrange(shifted, with: Array(flow(document, binding).unicodeScalars))
     }
     var out = String.UnicodeScalarView()
     out.append(contentsOf: scalars)
-    return String(out)
+    return (String(out), kept.sorted())
+  }
+
+  /// Whether a document's text uses an intrinsic function, a reference or a substitution.
+  static func hasIntrinsics(_ text: String) -> Bool {
+    text.contains("!") || text.contains("Fn::") || text.contains("\"Ref\"") || text.contains("Ref:")
+      || text.contains("${")
   }
 
   /// One line of JSON for a document, ARNs as `{"Fn::Sub": …}` with the stack's pseudo parameters.

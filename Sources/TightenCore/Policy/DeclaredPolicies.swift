@@ -104,6 +104,20 @@ public struct DeclaredPolicies: Sendable {
   {
     var set = PolicySet()
     for file in files { set.append(try documents(file, binding, principals)) }
+    // A service control policy level with no Allow refuses every call: true if it is the level's only SCP,
+    // but a deny-list SCP is usually attached beside FullAWSAccess.
+    for file in files {
+      guard case .organization(let level) = file.layer else { continue }
+      let documents = set.documents.filter { $0.path == file.path && $0.layer == .organization(level: level) }
+      if !documents.isEmpty && !documents.contains(where: { $0.statements.contains { $0.effect == .allow } }) {
+        set.warnings.append(
+          PolicyWarning(
+            path: file.path, place: "",
+            message:
+              "this organisation level has no Allow statement, so it refuses every call; if FullAWSAccess is attached there too, add it to the file"
+          ))
+      }
+    }
     if let given = files.first(where: { $0.layer == .boundary }) {
       for (i, document) in set.documents.enumerated().reversed()
       where document.layer == .boundary && document.path != given.path {

@@ -221,10 +221,14 @@ public struct PolicyEvaluator: Sendable {
         case .absent:
           continue
         case .text(let resolved):
-          // A call whose resource the trail does not name is not held against a resource-scoped grant.
-          if unknownResource
-            || (Glob.coversPrepared(resolved, observed) && !IAMResourceType.wildcardMismatch(resolved, observed))
-          {
+          // A call whose resource the trail does not name is not held against a resource-scoped grant; a
+          // resource-scoped Deny may or may not apply to it.
+          if unknownResource {
+            if statement.effect == .allow || resolved == "*" { return .yes }
+            truth = truth.or(.unknown)
+            continue
+          }
+          if Glob.coversPrepared(resolved, observed) && !IAMResourceType.wildcardMismatch(resolved, observed) {
             return .yes
           }
         }

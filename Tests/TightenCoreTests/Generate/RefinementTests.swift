@@ -64,3 +64,35 @@ struct RefinementTests {
     #expect(Generator.outputName("details.json:cfn-exec/inline") == "details.cfn-exec.inline.json")
   }
 }
+
+@Suite("Refinement with other policy types")
+struct RefinementLayerTests {
+  @Test("only identity policies are refined and written; an Allow is added only where it can help")
+  func layers() throws {
+    var set = try policySet(
+      #"{"Version":"2012-10-17","Statement":[{"Sid":"S3","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+      name: "team.json")
+    var boundary = try policySet(
+      #"{"Version":"2012-10-17","Statement":[{"Sid":"B","Effect":"Allow","Action":["s3:GetObject","sqs:CreateQueue"],"Resource":"*"}]}"#,
+      name: "boundary.json")
+    boundary.documents[0].layer = .boundary
+    set.append(boundary)
+    let analysis = TrailAnalyzer(workers: 1).analyze(
+      bytes: Array(
+        Records.file([
+          Records.record(name: "GetObject"),
+          Records.record(
+            source: "sqs.amazonaws.com", name: "CreateQueue", extra: #""requestParameters":{"queueName":"q"}"#),
+          Records.record(source: "sns.amazonaws.com", name: "CreateTopic", extra: #""requestParameters":{"name":"t"}"#),
+        ]).utf8))
+    let diff = Differ(policies: set, workers: 1).diff(analysis, policyFiles: ["team.json"])
+    #expect(
+      diff.missing.map { "\($0.action) \($0.reason.rawValue)" } == [
+        "sns:CreateTopic not-granted", "sqs:CreateQueue not-granted",
+      ])
+    let result = Generator(options: .init(lifecycle: false)).refine(analysis, policies: set, diff: diff)
+    #expect(result.documents.map(\.name) == ["team.json"])
+    // sqs:CreateQueue is added (the boundary allows it); sns:CreateTopic is not: the boundary would still refuse it.
+    #expect(result.changelog.added.map(\.action) == ["sqs:CreateQueue"])
+  }
+}

@@ -300,3 +300,21 @@ struct TrailConditionTests {
       try decide(json, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k", context: viaEC2) == .explicitDeny)
   }
 }
+
+@Suite("A resource-scoped Deny and a call whose resource the trail does not name")
+struct UnknownResourceDenyTests {
+  @Test("the Deny may or may not apply: condition-unknown, not a definite refusal; a Deny on * applies")
+  func deny() throws {
+    let scoped = #"""
+      {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},
+       {"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::audit-logs"}]}
+      """#
+    #expect(try decide(scoped, "s3:DeleteBucket", "*") == .conditionUnknown)
+    #expect(try decide(scoped, "s3:DeleteBucket", "arn:aws:s3:::other") == nil)
+    let everything = #"""
+      {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},
+       {"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}
+      """#
+    #expect(try decide(everything, "s3:DeleteBucket", "*") == .explicitDeny)
+  }
+}
