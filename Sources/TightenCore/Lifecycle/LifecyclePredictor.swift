@@ -51,8 +51,10 @@ public struct LifecyclePredictor: Sendable {
   /// Every permission the stack's members need in the phases still ahead, merged by permission, sorted.
   public func predict(_ stack: StackModel) -> [Predicted] {
     var merged: [Permission: (needed: Set<NeededBy>, conditional: Bool)] = [:]
-    let pattern = stack.stackNames.first.map { "*\($0)*" }
     for member in stack.members {
+      // A name the template writes out is the resource's name; else the names of its stack.
+      let pattern =
+        Self.explicitName(member.properties) ?? (member.stackName ?? stack.stackNames.first).map { "*\($0)*" }
       guard let handlers = lifecycle.handlers(member.type) else { continue }
       let own = ownTypes(handlers)
       let service = ownService(handlers)
@@ -132,6 +134,15 @@ public struct LifecyclePredictor: Sendable {
   public static func services(calledBy analysis: TrailAnalysis) -> Set<String>? {
     let services = Set(analysis.cloudFormationActions().map { ActionName.service(of: $0).lowercased() })
     return services.isEmpty ? nil : services
+  }
+
+  /// The physical name a template's properties give the resource (`TableName: orders`), when it is plain text.
+  static func explicitName(_ properties: PolicyValue?) -> String? {
+    guard let members = properties?.members else { return nil }
+    for (key, value) in members where key.hasSuffix("Name") && !key.hasSuffix("PolicyName") {
+      if case .string(let name) = value, !name.isEmpty, !name.contains("${"), !name.contains("*") { return name }
+    }
+    return nil
   }
 
   /// Every key path of a template's properties, lower-cased (`vpcconfig.subnetids`).

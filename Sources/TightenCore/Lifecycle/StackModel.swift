@@ -12,6 +12,8 @@ public struct StackModel: Sendable {
     /// The template's properties (nil: not from a template, or none written).
     public var properties: PolicyValue?
     public var fromTemplate: Bool
+    /// The stack the template that declares it is for (nil: the stack's first name).
+    public var stackName: String? = nil
   }
 
   public var members: [Member]
@@ -31,10 +33,11 @@ public struct StackModel: Sendable {
     for template in templates {
       if !names.contains(template.stackName) { names.append(template.stackName) }
       for resource in template.resources where lifecycle.handlers(resource.type) != nil {
-        members.append(
-          Member(
-            type: resource.type, logicalId: resource.logicalId, arn: nil, properties: resource.properties,
-            fromTemplate: true))
+        var member = Member(
+          type: resource.type, logicalId: resource.logicalId, arn: nil, properties: resource.properties,
+          fromTemplate: true)
+        member.stackName = template.stackName
+        members.append(member)
       }
     }
     var created: [Member] = []

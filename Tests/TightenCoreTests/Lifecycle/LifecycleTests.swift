@@ -185,3 +185,30 @@ struct LifecyclePredictorTests {
       })
   }
 }
+
+@Suite("LifecyclePredictor: names from templates")
+struct LifecycleNameTests {
+  @Test("a name the template writes out is used as it is; each template's members get their own stack's pattern")
+  func names() throws {
+    let orders = StackTemplate(
+      path: "a.json", stackName: "orders-prod",
+      resources: [
+        .init(logicalId: "T", type: "AWS::DynamoDB::Table", properties: .object([("TableName", .string("orders"))]))
+      ])
+    let worker = StackTemplate(
+      path: "b.json", stackName: "worker-prod",
+      resources: [.init(logicalId: "Q", type: "AWS::SQS::Queue", properties: .object([("DelaySeconds", .string("0"))]))]
+    )
+    var p = LifecyclePredictor()
+    p.region = "us-east-1"
+    p.account = "111122223333"
+    let predicted = p.predict(StackModel.build(templates: [orders, worker], analysis: nil)).map(\.permission)
+    #expect(
+      predicted.contains(
+        Permission(action: "dynamodb:DeleteTable", resource: "arn:aws:dynamodb:us-east-1:111122223333:table/orders")))
+    #expect(
+      predicted.contains(
+        Permission(action: "sqs:DeleteQueue", resource: "arn:aws:sqs:us-east-1:111122223333:*worker-prod*")))
+    #expect(!predicted.contains { $0.resource.contains("*orders-prod*") && $0.action.hasPrefix("sqs:") })
+  }
+}
