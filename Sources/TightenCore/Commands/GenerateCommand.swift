@@ -152,10 +152,7 @@ public struct GenerateCommand: Sendable {
   /// The permissions the stack's resources will need that the trails do not show.
   static func predicted(_ stack: StackModel, _ analysis: TrailAnalysis, _ catalog: Catalog) -> [Permission] {
     guard !stack.isEmpty else { return [] }
-    var predictor = LifecyclePredictor(catalog: catalog)
-    predictor.region = analysis.regions.count == 1 ? analysis.regions.first! : ""
-    predictor.account = analysis.accounts.count == 1 ? analysis.accounts.first! : ""
-    predictor.servicesSeen = LifecyclePredictor.services(calledBy: analysis)
+    let predictor = LifecyclePredictor(for: analysis, catalog: catalog)
     let predicted = predictor.predict(stack).map(\.permission)
     let observed = analysis.permissions(of: Set(predicted.map(\.action)))
     return predicted.filter { !observed.contains($0) }

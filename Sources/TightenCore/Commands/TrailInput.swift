@@ -75,10 +75,8 @@ public struct TrailInput: Sendable {
       return String(last).lowercased()
     }
     let target = Array(value.lowercased().utf8)
-    return candidates.min {
-      let a = InvalidEntries.distance(target, Array(key($0).utf8))
-      let b = InvalidEntries.distance(target, Array(key($1).utf8))
-      return (a, $0) < (b, $1)
-    }.map { byName && !value.hasPrefix("arn:") ? String($0.split(separator: "/").last ?? Substring($0)) : $0 }
+    return candidates.map { (InvalidEntries.distance(target, Array(key($0).utf8)), $0) }.min { $0 < $1 }.map(\.1).map {
+      byName && !value.hasPrefix("arn:") ? String($0.split(separator: "/").last ?? Substring($0)) : $0
+    }
   }
 }

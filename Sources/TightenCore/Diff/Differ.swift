@@ -43,10 +43,7 @@ public struct Differ: Sendable {
     [EntryRef: Set<LifecyclePredictor.NeededBy>], [DiffResult.Predicted]
   ) {
     guard !stack.isEmpty else { return ([:], []) }
-    var predictor = LifecyclePredictor(catalog: mapper.catalog)
-    predictor.region = analysis.regions.count == 1 ? analysis.regions.first! : ""
-    predictor.account = analysis.accounts.count == 1 ? analysis.accounts.first! : ""
-    predictor.servicesSeen = LifecyclePredictor.services(calledBy: analysis)
+    let predictor = LifecyclePredictor(for: analysis, catalog: mapper.catalog)
     let evaluator = PolicyEvaluator(policies: policies, catalog: mapper.catalog)
     // The calls will be CloudFormation's, as the trail's were.
     let context =

@@ -53,7 +53,8 @@ public enum IaCWriter {
 
   // MARK: CloudFormation
 
-  /// A double-quoted string of `language`: quotes, backslashes and line breaks escaped, and every character
+  /// A double-quoted YAML or HCL string (JSON's `quote` leaves DEL, C1 and U+2028 raw, and writes `\b`,
+  /// which HCL rejects): quotes, backslashes and line breaks escaped, and every character
   /// the language would reject or read as a line break (controls, DEL, C1, U+2028…) as `\uXXXX`.
   static func quoted(_ text: String) -> String {
     var out = "\""
@@ -75,21 +76,25 @@ public enum IaCWriter {
     return out + "\""
   }
 
+  /// The body of a CloudFormation `Fn::Sub` for an ARN with the stack's pseudo parameters (a policy
+  /// variable's `${` written `${!`); nil when the ARN holds none of them.
+  static func cloudFormationSub(_ text: String, _ binding: PolicyBinding) -> String? {
+    let parts = pieces(text, binding)
+    guard parts.contains(where: { $0.1 != nil }) else { return nil }
+    return parts.map { piece, part -> String in
+      switch part {
+      case .partition?: "${AWS::Partition}"
+      case .region?: "${AWS::Region}"
+      case .account?: "${AWS::AccountId}"
+      case nil: piece.replacingOccurrences(of: "${", with: "${!")
+      }
+    }.joined()
+  }
+
   static func cloudFormation(_ documents: [PolicyDocument], _ binding: PolicyBinding) -> String {
     let q = quoted
     func string(_ text: String) -> String {
-      let parts = pieces(text, binding)
-      guard parts.contains(where: { $0.1 != nil }) else { return q(text) }
-      // `${` of a policy variable is written `${!` inside !Sub.
-      let body = parts.map { piece, part -> String in
-        switch part {
-        case .partition?: "${AWS::Partition}"
-        case .region?: "${AWS::Region}"
-        case .account?: "${AWS::AccountId}"
-        case nil: piece.replacingOccurrences(of: "${", with: "${!")
-        }
-      }.joined()
-      return "!Sub " + q(body)
+      cloudFormationSub(text, binding).map { "!Sub " + q($0) } ?? q(text)
     }
     func list(_ key: String, _ values: [String], _ indent: String, transform: (String) -> String) -> String {
       "\(indent)\(key):\n" + values.map { "\(indent)  - \(transform($0))\n" }.joined()

@@ -51,17 +51,7 @@ public enum TemplateRewriter {
   /// One line of JSON for a document, ARNs as `{"Fn::Sub": …}` with the stack's pseudo parameters.
   static func flow(_ document: PolicyDocument, _ binding: PolicyBinding) -> String {
     func arn(_ text: String) -> JSONValue {
-      let parts = IaCWriter.pieces(text, binding)
-      guard parts.contains(where: { $0.1 != nil }) else { return .string(text) }
-      let body = parts.map { piece, part -> String in
-        switch part {
-        case .partition?: "${AWS::Partition}"
-        case .region?: "${AWS::Region}"
-        case .account?: "${AWS::AccountId}"
-        case nil: piece.replacingOccurrences(of: "${", with: "${!")
-        }
-      }.joined()
-      return .object([("Fn::Sub", .string(body))])
+      IaCWriter.cloudFormationSub(text, binding).map { .object([("Fn::Sub", .string($0))]) } ?? .string(text)
     }
     func resources(_ list: [String]) -> JSONValue { list.count == 1 ? arn(list[0]) : .array(list.map(arn)) }
     let statements = document.statements.map { s -> JSONValue in

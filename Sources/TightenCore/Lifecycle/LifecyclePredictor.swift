@@ -40,6 +40,15 @@ public struct LifecyclePredictor: Sendable {
     self.lifecycle = lifecycle
   }
 
+  /// A predictor for the stack the trails show: their one region and account (if one), and the services
+  /// CloudFormation called.
+  public init(for analysis: TrailAnalysis, catalog: Catalog = .shared, lifecycle: LifecycleCatalog = .shared) {
+    self.init(catalog: catalog, lifecycle: lifecycle)
+    region = analysis.regions.count == 1 ? analysis.regions.first! : ""
+    account = analysis.accounts.count == 1 ? analysis.accounts.first! : ""
+    servicesSeen = Self.services(calledBy: analysis)
+  }
+
   /// Cross-service permissions that a template's properties decide: needed only when a property
   /// path holds one of these words (case ignored).
   static let propertyHints: [String: [String]] = [

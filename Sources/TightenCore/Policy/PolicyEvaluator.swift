@@ -128,9 +128,7 @@ public struct PolicyEvaluator: Sendable {
     var matched: [Match] = []
     for (ref, actionEntries) in plan.statements {
       let statement = policies.documents[ref.document].statements[ref.statement]
-      var truth = resourceTruth(statement, facts, observed, unknownResource: unknownResource)
-      if truth == .no { continue }
-      truth = truth.and(Conditions.evaluate(statement.conditions, facts, variables: statement.variables))
+      let truth = applies(statement, facts, observed, unknownResource: unknownResource)
       if truth == .no { continue }
       if matches && truth == .yes {
         matched.append(Match(document: ref.document, statement: ref.statement, effect: statement.effect))
@@ -141,11 +139,7 @@ public struct PolicyEvaluator: Sendable {
       } else {
         allow[slot] = allow[slot].or(truth)
         guard layers[slot] == .identity else { continue }
-        if statement.actions != nil {
-          used += actionEntries.map { EntryRef(document: ref.document, statement: ref.statement, entry: $0) }
-        } else {
-          used.append(EntryRef(document: ref.document, statement: ref.statement, entry: -1))
-        }
+        used += Self.entries(ref, actionEntries, statement)
       }
     }
     var result = Result(missing: nil, used: used, matched: matched)
@@ -163,6 +157,27 @@ public struct PolicyEvaluator: Sendable {
     return result
   }
 
+  /// Whether a statement whose action matched applies to the call: its resources, then its conditions.
+  @inline(__always)
+  private func applies(_ statement: PolicyStatement, _ facts: CallFacts, _ observed: String, unknownResource: Bool)
+    -> Truth
+  {
+    let truth = resourceTruth(statement, facts, observed, unknownResource: unknownResource)
+    if truth == .no { return .no }
+    return truth.and(Conditions.evaluate(statement.conditions, facts, variables: statement.variables))
+  }
+
+  /// The `Action` entries an Allow statement that applied used (`-1` for a `NotAction` statement).
+  @inline(__always)
+  private static func entries(_ ref: StatementRef, _ actionEntries: [Int], _ statement: PolicyStatement)
+    -> [EntryRef]
+  {
+    guard statement.actions != nil else {
+      return [EntryRef(document: ref.document, statement: ref.statement, entry: -1)]
+    }
+    return actionEntries.map { EntryRef(document: ref.document, statement: ref.statement, entry: $0) }
+  }
+
   /// `evaluate` for identity policies alone.
   private func evaluateIdentity(_ facts: CallFacts, plan: ActionPlan, _ unknownResource: Bool, _ observed: String)
     -> Result
@@ -172,19 +187,13 @@ public struct PolicyEvaluator: Sendable {
     var used: [EntryRef] = []
     for (ref, actionEntries) in plan.statements {
       let statement = policies.documents[ref.document].statements[ref.statement]
-      var truth = resourceTruth(statement, facts, observed, unknownResource: unknownResource)
-      if truth == .no { continue }
-      truth = truth.and(Conditions.evaluate(statement.conditions, facts, variables: statement.variables))
+      let truth = applies(statement, facts, observed, unknownResource: unknownResource)
       if truth == .no { continue }
       if statement.effect == .deny {
         deny = deny.or(truth)
       } else {
         allow = allow.or(truth)
-        if statement.actions != nil {
-          used += actionEntries.map { EntryRef(document: ref.document, statement: ref.statement, entry: $0) }
-        } else {
-          used.append(EntryRef(document: ref.document, statement: ref.statement, entry: -1))
-        }
+        used += Self.entries(ref, actionEntries, statement)
       }
     }
     var result = Result(missing: nil, used: used)
