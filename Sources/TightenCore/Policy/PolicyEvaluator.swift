@@ -20,6 +20,8 @@ public struct PolicyEvaluator: Sendable {
   let layers: [PolicyLayer]
   /// Each document's place in `layers`.
   private let slotOf: [Int]
+  /// For each statement (by document and index): whether a resource pattern has a wildcard in an IAM resource type.
+  private let iamTypeWildcards: [[Bool]]
   /// What each layer allows before its statements are read: nothing, but for resource control
   /// policies (`RCPFullAWSAccess` allows everything at every level).
   private let implicitAllow: [Truth]
@@ -80,6 +82,13 @@ public struct PolicyEvaluator: Sendable {
     let layers = Set(policies.documents.map(\.layer)).union([.identity]).sorted()
     self.layers = layers
     slotOf = policies.documents.map { layers.firstIndex(of: $0.layer)! }
+    iamTypeWildcards = policies.documents.map { document in
+      document.statements.map { statement in
+        (statement.resources ?? statement.notResources ?? []).contains {
+          IAMResourceType.typeOfIAM($0)?.contains { $0 == "*" || $0 == "?" } == true
+        }
+      }
+    }
     implicitAllow = layers.map {
       if case .resourceControl = $0 { return .yes }
       return .no
@@ -128,7 +137,9 @@ public struct PolicyEvaluator: Sendable {
     var matched: [Match] = []
     for (ref, actionEntries) in plan.statements {
       let statement = policies.documents[ref.document].statements[ref.statement]
-      let truth = applies(statement, facts, observed, unknownResource: unknownResource)
+      let truth = applies(
+        statement, facts, observed, unknownResource: unknownResource,
+        checkIAMType: iamTypeWildcards[ref.document][ref.statement])
       if truth == .no { continue }
       if matches && truth == .yes {
         matched.append(Match(document: ref.document, statement: ref.statement, effect: statement.effect))
@@ -159,10 +170,10 @@ public struct PolicyEvaluator: Sendable {
 
   /// Whether a statement whose action matched applies to the call: its resources, then its conditions.
   @inline(__always)
-  private func applies(_ statement: PolicyStatement, _ facts: CallFacts, _ observed: String, unknownResource: Bool)
-    -> Truth
-  {
-    let truth = resourceTruth(statement, facts, observed, unknownResource: unknownResource)
+  private func applies(
+    _ statement: PolicyStatement, _ facts: CallFacts, _ observed: String, unknownResource: Bool, checkIAMType: Bool
+  ) -> Truth {
+    let truth = resourceTruth(statement, facts, observed, unknownResource: unknownResource, checkIAMType: checkIAMType)
     if truth == .no { return .no }
     return truth.and(Conditions.evaluate(statement.conditions, facts, variables: statement.variables))
   }
@@ -187,7 +198,9 @@ public struct PolicyEvaluator: Sendable {
     var used: [EntryRef] = []
     for (ref, actionEntries) in plan.statements {
       let statement = policies.documents[ref.document].statements[ref.statement]
-      let truth = applies(statement, facts, observed, unknownResource: unknownResource)
+      let truth = applies(
+        statement, facts, observed, unknownResource: unknownResource,
+        checkIAMType: iamTypeWildcards[ref.document][ref.statement])
       if truth == .no { continue }
       if statement.effect == .deny {
         deny = deny.or(truth)
@@ -218,8 +231,10 @@ public struct PolicyEvaluator: Sendable {
     return []
   }
 
+  /// - Parameter checkIAMType: whether a pattern has a wildcard in an IAM resource type (worked out once per
+  ///   statement: the check is needed for few policies, and the match runs for every call).
   private func resourceTruth(
-    _ statement: PolicyStatement, _ facts: CallFacts, _ observed: String, unknownResource: Bool
+    _ statement: PolicyStatement, _ facts: CallFacts, _ observed: String, unknownResource: Bool, checkIAMType: Bool
   ) -> Truth {
     if let resources = statement.resources {
       var truth = Truth.no
@@ -237,7 +252,9 @@ public struct PolicyEvaluator: Sendable {
             truth = truth.or(.unknown)
             continue
           }
-          if Glob.coversPrepared(resolved, observed) && !IAMResourceType.wildcardMismatch(resolved, observed) {
+          if Glob.coversPrepared(resolved, observed)
+            && !(checkIAMType && IAMResourceType.wildcardMismatch(resolved, observed))
+          {
             return .yes
           }
         }
@@ -251,7 +268,9 @@ public struct PolicyEvaluator: Sendable {
         case .absent: continue
         case .text(let resolved):
           if unknownResource { return .unknown }
-          if Glob.coversPrepared(resolved, observed) && !IAMResourceType.wildcardMismatch(resolved, observed) {
+          if Glob.coversPrepared(resolved, observed)
+            && !(checkIAMType && IAMResourceType.wildcardMismatch(resolved, observed))
+          {
             return .no
           }
         }
