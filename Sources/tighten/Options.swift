@@ -23,6 +23,12 @@ struct TrailOptions: ParsableArguments {
   @Option(name: .customLong("account"), help: "Only calls recorded for this account ID. Repeatable.")
   var accounts: [String] = []
 
+  @Option(
+    help: ArgumentHelp(
+      "Keep a usage summary per trail file in this folder; later runs read only new or changed files.",
+      valueName: "dir"))
+  var cache: String?
+
   @Option(name: .customLong("jobs"), help: .hidden)
   var jobs: Int?
 
@@ -66,7 +72,7 @@ struct TrailOptions: ParsableArguments {
       regions: regions, accounts: accounts)
   }
 
-  var input: TrailInput { TrailInput(paths: paths, filter: filter, workers: jobs) }
+  var input: TrailInput { TrailInput(paths: paths, filter: filter, workers: jobs, cache: cache) }
 
   /// Shows progress on a terminal, phase times with --timing, and, once the
   /// trails are read, peak memory with --memory and the files that failed.
@@ -74,6 +80,7 @@ struct TrailOptions: ParsableArguments {
     // A progress line only where it can redraw itself: a terminal that is not `TERM=dumb`, and not --quiet.
     let progress = Terminal.standardErrorIsTerminal && !quiet && !Terminal.isDumb ? ProgressLine() : nil
     let memory = self.memory
+    let quiet = self.quiet
     var observer = RunObserver()
     if let progress {
       observer.progress = { @Sendable (p: AnalysisProgress) in progress.update(p) }
@@ -88,6 +95,19 @@ struct TrailOptions: ParsableArguments {
       if memory { Terminal.error("memory: peak \(Platform.peakResidentMegabytes()) MB\n") }
       for failure in analysis.files.failed { Terminal.diagnose(failure.path, "error", failure.message) }
       for warning in analysis.files.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
+      if let cache = analysis.cacheCounts {
+        if cache.unwritable > 0 {
+          Terminal.diagnose(
+            "tighten", "warning",
+            "\(cache.unwritable) cache \(cache.unwritable == 1 ? "entry" : "entries") could not be written: "
+              + (cache.firstFailure ?? "?"))
+        }
+        if !quiet {
+          Terminal.error(
+            "tighten: cache: \(cache.hits) \(cache.hits == 1 ? "file" : "files") from the cache, \(cache.misses) read"
+              + " (\(cache.written) written)\n")
+        }
+      }
     }
     return observer
   }

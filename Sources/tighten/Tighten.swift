@@ -12,7 +12,7 @@ struct Tighten: ParsableCommand {
       IAM permission each one needed, and compares them with declared policies.
       """,
     version: TightenVersion.description,
-    subcommands: [Scan.self, Diff.self, Generate.self, Simulate.self]
+    subcommands: [Scan.self, Diff.self, Generate.self, Simulate.self, Summarize.self]
   )
 
   /// As ArgumentParser's, but bad flags exit with 2 as CLI.md says (not 64).

@@ -24,6 +24,8 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
   case allSkippedByTime(files: Int)
   /// A filter value that selects no call: what the trails hold, and the closest value.
   case unmatchedFilter(flag: String, value: String, held: [String], closest: String?)
+  /// A trail file counted by two inputs (summaries, or a summary and the file).
+  case repeatedFile(RepeatedFile)
   /// `simulate --requests`: the file cannot be read.
   case requests(path: String, message: String)
 
@@ -35,6 +37,7 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     case .baseline(let e): e.path
     case .history(let e): e.path
     case .write(let path, _): path
+    case .repeatedFile(let r): r.inputs.last ?? r.path
     case .requests(let path, _): path == "-" ? "<stdin>" : path
     }
   }
@@ -50,6 +53,10 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     case .needsOutputFolder(let n, let size):
       "the policy needs \(n) documents of at most \(size) characters; write them with --output DIR"
     case .write(_, let message), .requests(_, let message): message
+    case .repeatedFile(let r):
+      "holds trail file \(r.path), which is also read "
+        + (r.inputs.first == r.path ? "on its own" : "through \(r.inputs.first ?? "another input")")
+        + ": its events would be counted twice; give each trail file once"
     case .allSkippedByTime(let files):
       "all \(files) trail \(files == 1 ? "file was" : "files were") skipped by the time in their names: "
         + "none is within --since and --until"

@@ -4,29 +4,42 @@ public struct TrailInput: Sendable {
   public var filter: TrailFilter
   /// nil: one per core.
   public var workers: Int?
+  /// `--cache DIR`: the folder of per-file summaries, nil without.
+  public var cache: String?
 
-  public init(paths: [String], filter: TrailFilter = .init(), workers: Int? = nil) {
+  public init(paths: [String], filter: TrailFilter = .init(), workers: Int? = nil, cache: String? = nil) {
     self.paths = paths
     self.filter = filter
     self.workers = workers
+    self.cache = cache
   }
 
   /// Reads the trails. A run that read no file and no event is an error: nothing to say anything about.
-  func analyze(mapper: PermissionMapper, observer: RunObserver) throws(RunError) -> TrailAnalysis {
-    let analyzer = TrailAnalyzer(filter: filter, mapper: mapper, workers: workers)
+  /// `summarizing`: for a usage summary, which keeps IAM paths as the files
+  /// show them and may hold no call of a filter's value (another shard may).
+  func analyze(mapper: PermissionMapper, observer: RunObserver, summarizing: Bool = false) throws(RunError)
+    -> TrailAnalysis
+  {
+    var analyzer = TrailAnalyzer(filter: filter, mapper: mapper, workers: workers)
+    analyzer.cache = cache.map { SummaryCache(folder: $0, filter: filter) }
     let started = Platform.monotonicSeconds()
-    let analysis = analyzer.analyze(paths: paths, progress: observer.progress) { phase in
+    let analysis = analyzer.analyze(paths: paths, restoringPaths: !summarizing, progress: observer.progress) { phase in
       observer.phase?("\(phase) at", Platform.monotonicSeconds() - started)
     }
     observer.phase?("analysis", Platform.monotonicSeconds() - started)
+    if let repeated = analysis.repeatedFiles.first { throw .repeatedFile(repeated) }
     observer.analysed?(analysis)
+    // A summary of files that were all passed over or failed still counts them: another shard may hold the rest.
+    if summarizing && (analysis.files.read > 0 || analysis.files.skippedCount > 0 || !analysis.files.failed.isEmpty) {
+      return analysis
+    }
     if analysis.files.read == 0 && analysis.events.total == 0 {
       if analysis.files.failed.isEmpty, let byTime = analysis.files.skipped[.outsideTime], byTime > 0 {
         throw .allSkippedByTime(files: byTime)
       }
       throw analysis.files.failed.isEmpty ? .noTrailFiles(paths) : .noReadableInput
     }
-    try checkFilters(analysis, mapper: mapper)
+    if !summarizing { try checkFilters(analysis, mapper: mapper) }
     return analysis
   }
 

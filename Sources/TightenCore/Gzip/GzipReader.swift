@@ -46,6 +46,10 @@ public final class GzipReader {
   private var streamReady = false
   private var finished = false
   private var betweenMembers = false
+  /// Bytes `peek` read, given again by the next reads.
+  private var pushedBack: [UInt8] = []
+  /// An error met while filling the rest of a read that gave pushed-back bytes: thrown by the next read.
+  private var pendingError: InputError? = nil
 
   /// Opens a file (`-` is standard input).
   public convenience init(
@@ -119,12 +123,49 @@ public final class GzipReader {
   /// - Throws: `InputError` when the file cannot be read, the gzip data is
   ///   corrupt or truncated, or the output passes the limits.
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    if !pushedBack.isEmpty && buffer.count > 0 { return givePushedBack(into: buffer) }
+    if let error = pendingError {
+      pendingError = nil
+      throw error
+    }
     guard buffer.count > 0, !finished else { return 0 }
     if !detected { try detect() }
     let produced = isCompressed ? try inflate(into: buffer) : try passThrough(into: buffer)
     bytesOut += produced
     if produced == 0 { finished = true }
     return produced
+  }
+
+  /// The first bytes of the stream, up to `count` (fewer only when the stream
+  /// is shorter). Call before any `read`: the bytes are given again by the
+  /// reads that follow, so a reader can look at a file's kind and hand it on.
+  public func peek(_ count: Int) throws(InputError) -> [UInt8] {
+    precondition(bytesOut == 0 && pushedBack.isEmpty, "peek before reading")
+    let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
+    defer { bytes.deallocate() }
+    var filled = 0
+    while filled < count {
+      let n = try read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[filled...]))
+      if n == 0 { break }
+      filled += n
+    }
+    pushedBack = Array(bytes[0..<filled])
+    return pushedBack
+  }
+
+  /// The pushed-back bytes, and as many more as the buffer holds: a read
+  /// after `peek` gives what it would have given without it.
+  private func givePushedBack(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    let n = min(buffer.count, pushedBack.count)
+    pushedBack.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+    pushedBack.removeFirst(n)
+    guard pushedBack.isEmpty, n < buffer.count else { return n }
+    do {
+      return try n + read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[n...]))
+    } catch {
+      pendingError = error
+      return n
+    }
   }
 
   // MARK: - Plain input

@@ -17,7 +17,8 @@ public struct FileWriter: Sendable {
     try write(Array(text.utf8), to: path)
   }
 
-  public func write(_ bytes: [UInt8], to path: String) throws(FileWriteError) {
+  /// `durably: false` skips the syncs (the cache's entries, which a later run checks and can make again).
+  public func write(_ bytes: [UInt8], to path: String, durably: Bool = true) throws(FileWriteError) {
     let existing = try check(path)
     let folder = Self.folder(of: path)
     let (fd, temporary) = try createTemporary(in: folder, for: path)
@@ -25,7 +26,7 @@ public struct FileWriter: Sendable {
     do throws(Platform.SystemError) {
       if let existing { Platform.setMode(fd, existing.mode) }
       try Platform.writeAll(bytes, to: fd)
-      try Platform.sync(fd)
+      if durably { try Platform.sync(fd) }
       Platform.close(fd)
       open = false
       try Platform.rename(temporary, path)
@@ -34,7 +35,7 @@ public struct FileWriter: Sendable {
       Platform.remove(temporary)
       throw FileWriteError(path: path, message: "cannot write the file (\(error.description))")
     }
-    Platform.syncFolder(folder)
+    if durably { Platform.syncFolder(folder) }
   }
 
   /// What is at the target now (nil: nothing), refusing what must not be replaced.

@@ -22,6 +22,9 @@ public struct InputError: Error, Equatable, Hashable, Sendable, CustomStringConv
     /// Data after the end of the gzip stream that is not another gzip member:
     /// ignored, with a warning; what came before it is read.
     case trailingData
+    /// A usage summary this run cannot use: written by another catalogue or
+    /// tighten version, or made with other filters.
+    case incompatible
   }
 
   public let path: String

@@ -45,6 +45,9 @@ public enum Platform {
     var kind: Kind
     var device: UInt64
     var inode: UInt64
+    var size = 0
+    /// The modification time, in nanoseconds since 1970.
+    var modified: Int64 = 0
 
     init(kind: Kind, device: UInt64, inode: UInt64) {
       self.kind = kind
@@ -58,7 +61,21 @@ public enum Platform {
       // Darwin's st_dev is signed; the bits are what identify the device.
       device = UInt64(truncatingIfNeeded: info.st_dev)
       inode = UInt64(truncatingIfNeeded: info.st_ino)
+      size = Int(info.st_size)
+      #if canImport(Darwin)
+        let time = info.st_mtimespec
+      #else
+        let time = info.st_mtim
+      #endif
+      modified = Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
+  }
+
+  /// The working folder, or nil when it cannot be told.
+  static func currentDirectory() -> String? {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    guard getcwd(&buffer, buffer.count) != nil else { return nil }
+    return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   // MARK: - Files

@@ -20,6 +20,8 @@ final class Accumulator {
   var unmapped: [PairKey: Int] = [:]
   var unmappedReasons: [PairKey: String] = [:]
   var dataEventSources = Set<Int32>()
+  /// The times of the records past the kinds left out (for the cache: can a file's tally serve a time window?).
+  var times = UsagePart.Times()
 
   private var plans: [PairKey: PlanEntry] = [:]
   /// Resolutions of calls without record resources, by plan, parameters, region and account.
@@ -91,6 +93,7 @@ final class Accumulator {
     if let reason = Exclusion.ofKind(e) { return exclude(reason) }
     let who = identify(e)
     let time = Timestamp.parse(e.bytes(e.eventTime))
+    times.add(time)
     if let reason = filter.exclusion(e, who, time: time, names: names) { return exclude(reason) }
     let pair = PairKey(source: names.id(e.bytes(e.eventSource)), name: names.id(e.bytes(e.eventName)))
     let entry = planEntry(pair)
@@ -251,13 +254,56 @@ final class Accumulator {
     var stats: UsageStats
   }
 
-  private(set) var rows: [Row] = []
-
-  func finish() {
-    let contextRank = RowOrder.contextRanks(contexts.keys.map(context))
-    rows = RowOrder.sorted(usage, names: names, contextRank: contextRank)
+  /// This worker's tally as a part to merge, its rows sorted in `RowOrder`;
+  /// made here so that the sorting runs on every core.
+  func finish() -> UsagePart {
+    let contexts = self.contexts.keys.map(context)
+    let rows = RowOrder.sorted(usage, names: names, contextRank: RowOrder.contextRanks(contexts))
     usage = [:]
     resolutions = [:]
+    var principals: [String: Int] = [:]
+    for (id, n) in principalEvents { principals[string(id), default: 0] += n }
+    var calls: [UnmappedCall: Int] = [:]
+    for (pair, n) in unmapped {
+      let call = UnmappedCall(
+        eventSource: string(pair.source), eventName: string(pair.name), reason: unmappedReasons[pair] ?? "")
+      calls[call, default: 0] += n
+    }
+    return UsagePart(
+      names: names, rows: rows, contexts: contexts,
+      counts: UsagePart.Counts(
+        total: total, counted: counted, excluded: excluded, principals: principals, unmapped: calls,
+        dataEventSources: Set(dataEventSources.map(string)), times: times))
+  }
+
+  /// Adds a part read from elsewhere (a cached file's summary) to this
+  /// tally, as if this worker had read its records.
+  func absorb(_ part: UsagePart) {
+    let c = part.counts
+    total += c.total
+    counted += c.counted
+    for (reason, n) in c.excluded { excluded[reason, default: 0] += n }
+    for (arn, n) in c.principals { principalEvents[names.intern(arn), default: 0] += n }
+    for (call, n) in c.unmapped {
+      let pair = PairKey(source: names.intern(call.eventSource), name: names.intern(call.eventName))
+      unmapped[pair, default: 0] += n
+      if unmappedReasons[pair] == nil { unmappedReasons[pair] = call.reason }
+    }
+    for source in c.dataEventSources { dataEventSources.insert(names.intern(source)) }
+    let text = { (s: String) -> Int32 in s.isEmpty ? -1 : self.names.intern(s) }
+    let contextIDs = part.contexts.map { k in
+      contexts.id(
+        ContextTable.Key(
+          principal: text(k.principal), session: text(k.sessionArn), account: text(k.principalAccount),
+          region: text(k.region), sourceIP: text(k.sourceIP), invokedBy: text(k.invokedBy),
+          passedTo: text(k.passedToService), mfa: k.mfa.map { $0 ? 1 : 0 } ?? -1))
+    }
+    for row in part.rows {
+      let key = UsageKey(
+        action: names.intern(part.names.bytes(row.action)), resource: names.intern(part.names.bytes(row.resource)),
+        context: contextIDs[Int(row.context)])
+      usage[key, default: UsageStats()].merge(row.stats)
+    }
   }
 
   func context(_ k: ContextTable.Key) -> CallContext {

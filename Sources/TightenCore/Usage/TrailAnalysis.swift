@@ -154,6 +154,23 @@ public struct TrailAnalysis: @unchecked Sendable {
   /// The trail files read, by identity: what no output of the run may overwrite.
   public var inputFiles: Set<FileIdentity> = []
 
+  /// The trail files read, by the names their runs gave them (those read
+  /// through summaries included), in file order: what a summary lists.
+  var readPaths: [String] = []
+  /// Trail files counted twice (in two summaries, or in a summary and read
+  /// again): the counts would be wrong, so the run cannot be done.
+  public var repeatedFiles: [RepeatedFile] = []
+
+  /// How `--cache` was used (nil without it).
+  public var cacheCounts: SummaryCache.Counts? = nil
+
   /// True when some input could not be read: the result is partial.
   public var isPartial: Bool { !files.failed.isEmpty }
+}
+
+/// A trail file that two inputs of one run both counted.
+public struct RepeatedFile: Sendable, Equatable {
+  public var path: String
+  /// The inputs that hold it (a summary, or the file itself).
+  public var inputs: [String]
 }

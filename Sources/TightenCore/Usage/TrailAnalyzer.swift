@@ -19,6 +19,8 @@ public struct TrailAnalyzer: Sendable {
   public var scanLimits: ScanLimits
   public var decompressionLimits: DecompressionLimits
   public var workers: Int
+  /// `--cache DIR`: per-file summaries read in place of unchanged files.
+  public var cache: SummaryCache?
 
   public init(
     filter: TrailFilter = .init(), mapper: PermissionMapper = .init(), scanLimits: ScanLimits = .init(),
@@ -31,18 +33,22 @@ public struct TrailAnalyzer: Sendable {
     self.workers = max(1, workers ?? Platform.processorCount)
   }
 
-  /// Walks `paths` and analyses every trail file found.
+  /// Walks `paths` and analyses every trail file and usage summary found.
+  /// `restoringPaths: false` leaves IAM paths as the files show them, for a
+  /// summary (they are restored where summaries are merged).
   public func analyze(
-    paths: [String], progress: (@Sendable (AnalysisProgress) -> Void)? = nil, timing: ((String) -> Void)? = nil
+    paths: [String], restoringPaths: Bool = true, progress: (@Sendable (AnalysisProgress) -> Void)? = nil,
+    timing: ((String) -> Void)? = nil
   ) -> TrailAnalysis {
     let listing = TrailWalker(since: filter.since, until: filter.until).list(paths)
-    var result = analyze(paths: listing.paths, progress: progress, timing: timing)
-    result.files.skipped = listing.skipped
+    var result = analyze(paths: listing.paths, restoringPaths: restoringPaths, progress: progress, timing: timing)
+    for (reason, n) in listing.skipped { result.files.skipped[reason, default: 0] += n }
     result.inputFiles = Set(
       listing.paths.compactMap { path in
         (try? Platform.status(path)).map { FileIdentity(device: $0.device, inode: $0.inode) }
       })
-    result.files.failed = (listing.failures + result.files.failed).sorted { $0.path < $1.path }
+    result.files.failed = listing.failures + result.files.failed
+    result.files.failed.sortByPath()
     return result
   }
 
@@ -56,7 +62,7 @@ public struct TrailAnalyzer: Sendable {
 
   /// Analyses the given files by their bytes (names that are not UTF-8 included).
   func analyze(
-    paths files: [RawPath], progress: (@Sendable (AnalysisProgress) -> Void)? = nil,
+    paths files: [RawPath], restoringPaths: Bool = true, progress: (@Sendable (AnalysisProgress) -> Void)? = nil,
     timing: ((String) -> Void)? = nil
   ) -> TrailAnalysis {
     let count = min(workers, max(files.count, 1))
@@ -68,17 +74,21 @@ public struct TrailAnalyzer: Sendable {
       let accumulator = Accumulator(filter: filter, mapper: mapper)
       let scanner = RecordScanner(limits: scanLimits)
       var outcomes: [(Int, FileOutcome)] = []
+      var parts: [UsagePart] = []
+      var cacheCounts = SummaryCache.Counts()
       while true {
         let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
         if index >= files.count { break }
-        let outcome = Self.scan(files[index], scanner, accumulator, decompressionLimits)
+        let outcome =
+          cache.map { read(files[index], through: $0, scanner, accumulator, &cacheCounts) { parts.append($0) } }
+          ?? read(files[index], scanner, accumulator) { parts.append($0) }
         outcomes.append((index, outcome))
         let done = filesDone.wrappingAdd(1, ordering: .relaxed).newValue
         let events = eventsSoFar.wrappingAdd(outcome.counts.records, ordering: .relaxed).newValue
         progress?(AnalysisProgress(filesDone: done, filesTotal: files.count, events: events))
       }
-      accumulator.finish()
-      slots.store(worker, WorkerResult(accumulator: accumulator, outcomes: outcomes))
+      slots.store(
+        worker, WorkerResult(parts: [accumulator.finish()] + parts, outcomes: outcomes, cacheCounts: cacheCounts))
     }
     if count == 1 {
       run(0)
@@ -86,7 +96,15 @@ public struct TrailAnalyzer: Sendable {
       DispatchQueue.concurrentPerform(iterations: count, execute: run)
     }
     if let timing { timing("workers") }
-    let merged = UsageMerge.merge(slots.results(), fileCount: files.count)
+    let results = slots.results()
+    var merged = UsageMerge.merge(
+      results.flatMap(\.parts), outcomes: results.flatMap(\.outcomes), fileCount: files.count,
+      restoringPaths: restoringPaths)
+    if cache != nil {
+      var counts = SummaryCache.Counts()
+      for r in results { counts.add(r.cacheCounts) }
+      merged.cacheCounts = counts
+    }
     if let timing { timing("merge") }
     return merged
   }
@@ -104,34 +122,85 @@ public struct TrailAnalyzer: Sendable {
     } catch let failure {
       error = failure
     }
-    accumulator.finish()
     return UsageMerge.merge(
-      [WorkerResult(accumulator: accumulator, outcomes: [(0, FileOutcome(counts: counts, error: error))])], fileCount: 1
-    )
+      [accumulator.finish()], outcomes: [(0, FileOutcome(path: path, counts: counts, error: error))], fileCount: 1)
   }
 
+  /// What became of one input file.
   struct FileOutcome {
+    /// The file as this run names it.
+    var path: String
     var counts: ScanCounts
     var error: InputError?
+    /// For a usage summary: what its run read.
+    var summary: SummaryFiles? = nil
   }
 
-  private static func scan(
-    _ path: RawPath, _ scanner: RecordScanner, _ accumulator: Accumulator, _ limits: DecompressionLimits
+  /// Reads one input: a trail file into the worker's tally, or a usage
+  /// summary (told by its first bytes) into a part of its own.
+  private func read(
+    _ path: RawPath, _ scanner: RecordScanner, _ accumulator: Accumulator, _ addPart: (UsagePart) -> Void
   ) -> FileOutcome {
     var counts = ScanCounts()
     do {
       let reader =
-        path.display == "-" ? try GzipReader(path: "-", limits: limits) : try GzipReader(path: path, limits: limits)
+        path.display == "-"
+        ? try GzipReader(path: "-", limits: decompressionLimits)
+        : try GzipReader(path: path, limits: decompressionLimits)
+      if try reader.peek(UsageSummary.magic.count) == UsageSummary.magic {
+        let summary = try SummaryReader.read(reader, filter: filter)
+        addPart(summary.part)
+        counts.invalid = summary.invalid
+        return FileOutcome(path: path.display, counts: counts, error: nil, summary: summary.files)
+      }
       try scanner.scan(reader, counts: &counts) { event in accumulator.add(event) }
-      return FileOutcome(counts: counts, error: nil)
+      return FileOutcome(path: path.display, counts: counts, error: nil)
     } catch {
-      return FileOutcome(counts: counts, error: error)
+      return FileOutcome(path: path.display, counts: counts, error: error)
     }
   }
 
+  /// Reads one input through the cache: an unchanged trail file from its
+  /// entry; any other into a tally of its own, written as its entry when the
+  /// run's time window left none of its records out, then added to the worker's.
+  private func read(
+    _ path: RawPath, through cache: SummaryCache, _ scanner: RecordScanner, _ accumulator: Accumulator,
+    _ counts: inout SummaryCache.Counts, _ addPart: (UsagePart) -> Void
+  ) -> FileOutcome {
+    guard let source = cache.source(of: path) else { return read(path, scanner, accumulator, addPart) }
+    if let entry = cache.lookup(source, shownAs: path.display) {
+      counts.hits += 1
+      accumulator.absorb(entry.part)
+      var scanCounts = ScanCounts()
+      scanCounts.invalid = entry.invalid
+      return FileOutcome(path: path.display, counts: scanCounts, error: nil, summary: entry.files)
+    }
+    counts.misses += 1
+    let own = Accumulator(filter: filter, mapper: mapper)
+    var summaryPart: UsagePart? = nil
+    let outcome = read(path, scanner, own) { summaryPart = $0 }
+    if let summaryPart {  // a usage summary given as input: not cached
+      addPart(summaryPart)
+      return outcome
+    }
+    let part = own.finish()
+    accumulator.absorb(part)
+    if outcome.error == nil && part.counts.excluded[.time] == nil && cache.source(of: path) == source {
+      do {
+        try cache.store(part, outcome: outcome, source: source)
+        counts.written += 1
+      } catch {
+        counts.unwritable += 1
+        if counts.firstFailure == nil { counts.firstFailure = error.description }
+      }
+    }
+    return outcome
+  }
+
   struct WorkerResult: @unchecked Sendable {
-    var accumulator: Accumulator
+    var parts: [UsagePart]
     var outcomes: [(Int, FileOutcome)]
+    var cacheCounts = SummaryCache.Counts()
   }
 
   /// One result per worker, each written by its own worker only.

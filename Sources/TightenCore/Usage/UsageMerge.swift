@@ -1,44 +1,46 @@
-/// Merges the workers' tallies into one `TrailAnalysis`.
+/// Merges tallies into one `TrailAnalysis`: the workers' of one run, and
+/// those read from usage summaries of other runs.
 ///
-/// Each worker has sorted its own rows in `RowOrder` over its own string
-/// table, so the rows merge in one k-way pass; only the strings that rows use
-/// are copied into the result's table. Counts are summed, contexts are
-/// numbered anew across workers, and per-file outcomes are put back in file
-/// order, so the result is the same whatever the number of workers.
+/// Each part's rows are sorted in `RowOrder` over its own string table, so
+/// the rows merge in one k-way pass; only the strings that rows use are
+/// copied into the result's table. Counts are summed, contexts are numbered
+/// anew across parts, and per-file outcomes are put back in file order, so
+/// the result is the same whatever the number of workers and however the
+/// files were split between summaries.
 struct UsageMerge {
-  private let workers: [TrailAnalyzer.WorkerResult]
+  private let parts: [UsagePart]
   private var result = TrailAnalysis(strings: Interner())
-  /// For each worker, its context ids → the merged context ids.
+  /// For each part, its context ids → the merged context ids.
   private var contextMaps: [[Int32]] = []
   private var contextRank: [Int] = []
 
-  static func merge(_ workers: [TrailAnalyzer.WorkerResult], fileCount: Int) -> TrailAnalysis {
-    var merge = UsageMerge(workers: workers)
+  /// `restoringPaths: false` keeps rows as the parts had them, for a summary:
+  /// IAM paths are restored once the whole picture is merged.
+  static func merge(
+    _ parts: [UsagePart], outcomes: [(Int, TrailAnalyzer.FileOutcome)], fileCount: Int, restoringPaths: Bool = true
+  ) -> TrailAnalysis {
+    var merge = UsageMerge(parts: parts)
     merge.sumCounts()
     merge.mergeContexts()
-    merge.collectOutcomes(fileCount: fileCount)
+    merge.collectOutcomes(outcomes, fileCount: fileCount)
     merge.mergeRows()
-    merge.result.restoreIAMPaths(contextRank: merge.contextRank)
+    if restoringPaths { merge.result.restoreIAMPaths(contextRank: merge.contextRank) }
     return merge.result
   }
 
-  private init(workers: [TrailAnalyzer.WorkerResult]) { self.workers = workers }
+  private init(parts: [UsagePart]) { self.parts = parts }
 
   /// Events, exclusions, principals, unmapped calls and data-event sources.
   private mutating func sumCounts() {
     var principals: [String: Int] = [:]
     var unmapped: [UnmappedCall: Int] = [:]
-    for a in workers.map(\.accumulator) {
-      result.events.total += a.total
-      result.events.counted += a.counted
-      for (reason, n) in a.excluded { result.events.excluded[reason, default: 0] += n }
-      for (id, n) in a.principalEvents { principals[a.string(id), default: 0] += n }
-      for (pair, n) in a.unmapped {
-        let call = UnmappedCall(
-          eventSource: a.string(pair.source), eventName: a.string(pair.name), reason: a.unmappedReasons[pair] ?? "")
-        unmapped[call, default: 0] += n
-      }
-      for id in a.dataEventSources { result.dataEventSources.insert(a.string(id)) }
+    for counts in parts.map(\.counts) {
+      result.events.total += counts.total
+      result.events.counted += counts.counted
+      for (reason, n) in counts.excluded { result.events.excluded[reason, default: 0] += n }
+      for (arn, n) in counts.principals { principals[arn, default: 0] += n }
+      for (call, n) in counts.unmapped { unmapped[call, default: 0] += n }
+      result.dataEventSources.formUnion(counts.dataEventSources)
     }
     result.principals = principals.map { TrailAnalysis.PrincipalCount(arn: $0.key, events: $0.value) }
       .sorted { $0.arn < $1.arn }
@@ -50,10 +52,9 @@ struct UsageMerge {
   private mutating func mergeContexts() {
     var index: [CallContext: Int32] = [:]
     var contexts: [CallContext] = []
-    for a in workers.map(\.accumulator) {
+    for part in parts {
       contextMaps.append(
-        a.contexts.keys.map { key in
-          let context = a.context(key)
+        part.contexts.map { context in
           if let known = index[context] { return known }
           let id = Int32(contexts.count)
           index[context] = id
@@ -67,16 +68,26 @@ struct UsageMerge {
     contextRank = RowOrder.contextRanks(contexts)
   }
 
-  /// Files read, failed and warned about, in file order.
-  private mutating func collectOutcomes(fileCount: Int) {
+  /// Files read, failed and warned about: failures and warnings by path, each
+  /// file's in the order met, whichever run read the file.
+  private mutating func collectOutcomes(_ given: [(Int, TrailAnalyzer.FileOutcome)], fileCount: Int) {
     var outcomes = [TrailAnalyzer.FileOutcome?](repeating: nil, count: fileCount)
-    for worker in workers {
-      for (index, outcome) in worker.outcomes { outcomes[index] = outcome }
-    }
+    for (index, outcome) in given { outcomes[index] = outcome }
+    var readBy: [String: String] = [:]  // trail file → the input that counted it
     for outcome in outcomes.compactMap({ $0 }) {
       result.events.invalid += outcome.counts.invalid
       if let error = outcome.error {
         result.files.failed.append(error)
+        continue
+      }
+      for path in outcome.summary?.paths ?? [outcome.path] {
+        if let earlier = readBy.updateValue(outcome.path, forKey: path) {
+          result.repeatedFiles.append(RepeatedFile(path: path, inputs: [earlier, outcome.path]))
+        }
+        result.readPaths.append(path)
+      }
+      if let summary = outcome.summary {
+        result.files.add(summary)
         continue
       }
       result.files.read += 1
@@ -89,13 +100,15 @@ struct UsageMerge {
       }
       result.files.warnings += outcome.counts.warnings
     }
+    result.files.failed.sortByPath()
+    result.files.warnings.sortByPath()
   }
 
   /// The k-way merge of the sorted worker rows; equal rows (same action,
   /// resource and context) from several workers are summed.
   private mutating func mergeRows() {
-    let lists = workers.map(\.accumulator.rows)
-    let tables = workers.map(\.accumulator.names)
+    let lists = parts.map(\.rows)
+    let tables = parts.map(\.names)
     var cursors = [Int](repeating: 0, count: lists.count)
     var rows: [TrailAnalysis.Row] = []
     rows.reserveCapacity(lists.reduce(0) { $0 + $1.count })

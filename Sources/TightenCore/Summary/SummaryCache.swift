@@ -1,0 +1,144 @@
+/// `--cache DIR`: one usage summary per trail file, so that a nightly run
+/// reads only the files that are new or changed and merges the rest.
+///
+/// An entry is keyed by the file's absolute path, size and modification
+/// time, the IAM catalogue and tighten version, and the run's filters other
+/// than the time window; its header repeats the key, and a read checks it.
+/// An entry holds the file's tally with no time window applied and the span
+/// of its records' times: it serves a run with `--since`/`--until` only when
+/// the window keeps every record (a file on the window's edge is read again).
+///
+/// Entries are written to a temporary name and renamed into place, so a run
+/// killed while writing leaves no entry, and runs that share the folder at
+/// once each see either no entry or a whole one. An entry that cannot be
+/// read or does not match is read past: the file is read and the entry
+/// written again. The folder may be deleted at any time.
+public struct SummaryCache: Sendable {
+  let folder: String
+  /// The run's filters, and the same without the time window: what entries are made with.
+  let filter: TrailFilter
+  let keyFilter: TrailFilter
+  private let workingFolder: String
+
+  public init(folder: String, filter: TrailFilter) {
+    self.folder = folder
+    self.filter = filter
+    var key = filter
+    key.since = nil
+    key.until = nil
+    keyFilter = key
+    workingFolder = Platform.currentDirectory() ?? "."
+  }
+
+  /// A trail file as the cache knows it.
+  struct Source: Equatable {
+    var path: String
+    var size: Int
+    var modified: Int64
+
+    var json: JSONValue {
+      .object([("path", .string(path)), ("size", .int(size)), ("modified", .int(Int(modified)))])
+    }
+  }
+
+  /// How the run used the cache, for a line on standard error.
+  public struct Counts: Sendable, Equatable {
+    public var hits = 0
+    public var misses = 0
+    public var written = 0
+    /// Entries that could not be written, and the first reason.
+    public var unwritable = 0
+    public var firstFailure: String? = nil
+
+    mutating func add(_ other: Counts) {
+      hits += other.hits
+      misses += other.misses
+      written += other.written
+      unwritable += other.unwritable
+      firstFailure = firstFailure ?? other.firstFailure
+    }
+  }
+
+  func source(of path: RawPath) -> Source? {
+    guard path.display != "-", let status = try? Platform.status(path), status.kind == .regular else { return nil }
+    let shown = path.display
+    let absolute = shown.hasPrefix("/") ? shown : workingFolder + "/" + shown
+    return Source(path: absolute, size: status.size, modified: status.modified)
+  }
+
+  /// Where the entry of `source` lives: a hash of its key.
+  func entryPath(_ source: Source) -> String {
+    let key =
+      "\(source.path)\u{0}\(source.size)\u{0}\(source.modified)\u{0}\(UsageSummary.catalogVersion)\u{0}"
+      + "\(TightenVersion.tool)\u{0}\(UsageSummary.filterJSON(keyFilter).compact)"
+    let hash = Array(key.utf8).withUnsafeBufferPointer { Interner.hash($0.baseAddress, $0.count) }
+    let name = String(hash, radix: 16).leftPadded(16)
+    return "\(folder)/\(name.prefix(2))/\(name).summary.gz"
+  }
+
+  /// The file's entry when there is a usable one.
+  func lookup(_ source: Source, shownAs shown: String) -> SummaryReader.Summary? {
+    guard let reader = try? GzipReader(path: entryPath(source)),
+      (try? reader.peek(UsageSummary.magic.count)) == UsageSummary.magic,
+      var entry = try? SummaryReader.read(reader, filter: keyFilter),
+      case .object = entry.header["source"] ?? .null,
+      Self.source(entry.header["source"]) == source,
+      let times = Self.times(entry.header["times"]),
+      times.within(since: filter.since, until: filter.until)
+    else { return nil }
+    // The file as this run names it.
+    entry.files.paths = [shown]
+    entry.files.warnings = entry.files.warnings.map {
+      InputError(path: shown, kind: $0.kind, offset: $0.offset, reason: $0.reason)
+    }
+    return entry
+  }
+
+  /// Writes the entry of a file read whole: its tally, as a one-file summary.
+  func store(_ part: UsagePart, outcome: TrailAnalyzer.FileOutcome, source: Source) throws(FileWriteError) {
+    let analysis = UsageMerge.merge([part], outcomes: [(0, outcome)], fileCount: 1, restoringPaths: false)
+    let times = part.counts.times
+    let bytes = SummaryWriter.write(
+      analysis, filter: keyFilter, paths: [source.path],
+      extra: [
+        ("source", source.json),
+        (
+          "times",
+          .object([
+            ("first", times.first.map { .int(Int($0)) } ?? .null), ("last", times.last.map { .int(Int($0)) } ?? .null),
+            ("untimed", .int(times.untimed)),
+          ])
+        ),
+      ])
+    let path = entryPath(source)
+    Platform.makeDirectory(folder)
+    Platform.makeDirectory(FileWriter.folder(of: path))
+    try FileWriter().write(bytes, to: path, durably: false)
+  }
+
+  private static func source(_ v: PolicyValue?) -> Source? {
+    guard let path = v?["path"]?.string, let size = v?["size"]?.scalarText.flatMap({ Int($0) }),
+      let modified = v?["modified"]?.scalarText.flatMap({ Int64($0) })
+    else { return nil }
+    return Source(path: path, size: size, modified: modified)
+  }
+
+  private static func times(_ v: PolicyValue?) -> UsagePart.Times? {
+    guard let v, let untimed = v["untimed"]?.scalarText.flatMap({ Int($0) }) else { return nil }
+    let time = { (key: String) -> Int64?? in
+      switch v[key] {
+      case .null: return .some(nil)
+      case .number(let n): return Int64(n).map { .some($0) }
+      default: return nil
+      }
+    }
+    guard let first = time("first"), let last = time("last") else { return nil }
+    return UsagePart.Times(first: first, last: last, untimed: untimed)
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(_ width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}
