@@ -111,8 +111,7 @@ public struct SummaryCache: Sendable {
         ),
       ])
     let path = entryPath(source)
-    Platform.makeDirectory(folder)
-    Platform.makeDirectory(FileWriter.folder(of: path))
+    Platform.makeDirectories(FileWriter.folder(of: path))
     try FileWriter().write(bytes, to: path, durably: false)
   }
 

@@ -291,6 +291,15 @@ public enum Platform {
     return (try? writeAll(bytes, to: fd)) != nil
   }
 
+  /// Makes a folder and the folders above it that are missing (mode 755).
+  public static func makeDirectories(_ path: String) {
+    var made = path.hasPrefix("/") ? "" : "."
+    for part in path.split(separator: "/") {
+      made += "/" + part
+      _ = mkdir(made, 0o755)
+    }
+  }
+
   /// Makes a folder (mode 755); one that exists already is fine.
   public static func makeDirectory(_ path: String) {
     _ = mkdir(path, 0o755)
