@@ -81,7 +81,6 @@ public struct SummaryCache: Sendable {
     guard let reader = try? GzipReader(path: entryPath(source)),
       (try? reader.peek(UsageSummary.magic.count)) == UsageSummary.magic,
       var entry = try? SummaryReader.read(reader, filter: keyFilter),
-      case .object = entry.header["source"] ?? .null,
       Self.source(entry.header["source"]) == source,
       let times = Self.times(entry.header["times"]),
       times.within(since: filter.since, until: filter.until)
@@ -116,14 +115,14 @@ public struct SummaryCache: Sendable {
   }
 
   private static func source(_ v: PolicyValue?) -> Source? {
-    guard let path = v?["path"]?.string, let size = v?["size"]?.scalarText.flatMap({ Int($0) }),
-      let modified = v?["modified"]?.scalarText.flatMap({ Int64($0) })
+    guard let path = v?["path"]?.string, let size = v?["size"].flatMap(SummaryReader.count),
+      let modified = v?["modified"].flatMap(SummaryReader.count)
     else { return nil }
-    return Source(path: path, size: size, modified: modified)
+    return Source(path: path, size: size, modified: Int64(modified))
   }
 
   private static func times(_ v: PolicyValue?) -> UsagePart.Times? {
-    guard let v, let untimed = v["untimed"]?.scalarText.flatMap({ Int($0) }) else { return nil }
+    guard let v, let untimed = v["untimed"].flatMap(SummaryReader.count) else { return nil }
     let time = { (key: String) -> Int64?? in
       switch v[key] {
       case .null: return .some(nil)

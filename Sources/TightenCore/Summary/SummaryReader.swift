@@ -106,8 +106,7 @@ struct SummaryReader {
     case .paths: files.paths = try list(value["paths"], "paths") { $0.string }
     case .contexts:
       part.contexts += try list(value["contexts"], "contexts") { c in
-        guard case .array(let f) = c, f.count == 8, let s = Array(f[0..<7].compactMap(\.string)) as [String]?,
-          s.count == 7
+        guard case .array(let f) = c, f.count == 8, case let s = f[0..<7].compactMap(\.string), s.count == 7
         else { return nil }
         let mfa: Bool?
         switch f[7] {
@@ -216,7 +215,8 @@ struct SummaryReader {
     return (s, n)
   }
 
-  private static func count(_ v: PolicyValue) -> Int? {
+  /// A non-negative integer of a header value (the cache reads its key with it too).
+  static func count(_ v: PolicyValue) -> Int? {
     guard case .number(let text) = v, let n = Int(text), n >= 0 else { return nil }
     return n
   }
