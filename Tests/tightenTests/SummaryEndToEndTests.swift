@@ -96,7 +96,9 @@ struct SummaryEndToEndTests {
     #expect(r.stderr.contains(reason), "\(r.stderr)")
   }
 
-  @Test("the cache: a second run reads every file from it, with the same output; a cut entry is read past")
+  @Test(
+    "the cache: a second run reads every file from it, with the same output; a folder's files from its rollup; a cut entry is read past"
+  )
   func cache() throws {
     let folder = try Fixtures.temporaryFolder()
     let cache = folder.appendingPathComponent("cache").path
@@ -107,14 +109,41 @@ struct SummaryEndToEndTests {
     let warm = try Binary.run(args)
     #expect(warm.stderr.hasPrefix("tighten: cache: 6 files from the cache, 0 read (0 written)\n"))
     #expect(cold.stdout == plain.stdout && warm.stdout == plain.stdout && warm.status == plain.status)
-    let entries = try FileManager.default.subpathsOfDirectory(atPath: cache).filter { $0.hasSuffix(".summary.gz") }
-    #expect(entries.count == 6)
-    let victim = cache + "/" + entries.sorted()[0]
-    let bytes = try Data(contentsOf: URL(fileURLWithPath: victim))
-    try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: victim))
+    // One entry per file, and one rollup: the five files of us-east-1 (eu-west-1's folder holds one file).
+    let paths = try FileManager.default.subpathsOfDirectory(atPath: cache).filter { $0.hasSuffix(".summary.gz") }
+      .map { cache + "/" + $0 }.sorted()
+    let headers = try paths.map { path -> [String: Any] in
+      let line = Data(try gunzip(path).prefix { $0 != 0x0A })
+      return try #require(JSONSerialization.jsonObject(with: line) as? [String: Any])
+    }
+    let files = zip(paths, headers).filter { $0.1["source"] != nil }
+    let rollups = zip(paths, headers).filter { $0.1["sources"] != nil }.map(\.0)
+    #expect(files.count == 6 && rollups.count == 1)
+    let rollupHeader = try #require(zip(paths, headers).first { $0.1["sources"] != nil }?.1)
+    #expect((rollupHeader["files"] as? [String: Any])?["read"] as? Int == 5)
+    #expect((rollupHeader["sources"] as? [Any])?.count == 5)
+    // A cut file entry under a whole rollup: the rollup serves its folder.
+    let eastEntry = try #require(
+      files.first {
+        (($0.1["source"] as? [String: Any])?["path"] as? String)?.contains("us-east-1_20261120T1005Z") == true
+      }?
+      .0)
+    try cut(eastEntry)
+    #expect(try Binary.run(args).stderr.hasPrefix("tighten: cache: 6 files from the cache, 0 read (0 written)\n"))
+    // The rollup cut too: the folder is read file by file, the cut file again, and both entries are written anew.
+    try cut(rollups[0])
     let repaired = try Binary.run(args)
     #expect(repaired.stderr.hasPrefix("tighten: cache: 5 files from the cache, 1 read (1 written)\n"))
     #expect(repaired.stdout == plain.stdout)
+    let again = try Binary.run(args)
+    #expect(again.stderr.hasPrefix("tighten: cache: 6 files from the cache, 0 read (0 written)\n"))
+    #expect(again.stdout == plain.stdout)
+    #expect(try gunzip(rollups[0]).count > 0)
+  }
+
+  private func cut(_ path: String) throws {
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+    try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
   }
 
   @Test("a cache folder that cannot be written is a warning; the output is the same")

@@ -47,7 +47,7 @@ enum Glob {
   /// bytes no wildcard test confuses with `*` or `?` (the markers `Variables`
   /// also uses).
   static func literals(_ text: String) -> String {
-    guard text.utf8.contains(0x24), text.contains("${") else { return text }
+    guard text.containsByte(0x24), text.contains("${") else { return text }
     return Placeholders.replace(in: text) { name in
       switch name {
       case "*": "\u{1}"
@@ -62,7 +62,7 @@ enum Glob {
   /// markers `literals` gives `${*}` and `${?}`, so that only those escapes
   /// (or a wildcard) match them.
   static func marked(_ text: String) -> String {
-    guard text.utf8.contains(where: { $0 == 0x2A || $0 == 0x3F }) else { return text }
+    guard text.containsByte(0x2A) || text.containsByte(0x3F) else { return text }
     return String(text.map { $0 == "*" ? "\u{1}" : $0 == "?" ? "\u{2}" : $0 })
   }
 
@@ -105,5 +105,15 @@ enum Glob {
     }
     while pi < p.count && p[pi] == 0x2A { pi += 1 }
     return pi == p.count
+  }
+}
+
+extension String {
+  /// Whether the text's UTF-8 holds `byte`: `memchr` where the bytes lie
+  /// together (native strings), else a byte loop.
+  func containsByte(_ byte: UInt8) -> Bool {
+    utf8.withContiguousStorageIfAvailable { bytes in
+      bytes.baseAddress.map { Platform.findByte(byte, in: $0, count: bytes.count) != nil } ?? false
+    } ?? utf8.contains(byte)
   }
 }

@@ -11,6 +11,7 @@ enum Variables {
 
   /// Whether `pattern` holds a `${` (a byte scan: this runs for every resource of every call).
   static func hasVariable(_ pattern: String) -> Bool {
+    guard pattern.containsByte(UInt8(ascii: "$")) else { return false }
     var previous: UInt8 = 0
     for byte in pattern.utf8 {
       if previous == UInt8(ascii: "$") && byte == UInt8(ascii: "{") { return true }

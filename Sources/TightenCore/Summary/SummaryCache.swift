@@ -13,6 +13,13 @@
 /// once each see either no entry or a whole one. An entry that cannot be
 /// read or does not match is read past: the file is read and the entry
 /// written again. The folder may be deleted at any time.
+///
+/// A folder's files also get one entry together (a rollup), keyed by every
+/// file's key: a run whose folder holds the same files, unchanged, reads that
+/// one entry in place of the folder's. Trails are delivered into a folder per
+/// account, region and day, so a nightly run reads the day's new files and
+/// one rollup per older folder. A rollup is made from the files' own entries
+/// once all of a folder's files have one.
 public struct SummaryCache: Sendable {
   let folder: String
   /// The run's filters, and the same without the time window: what entries are made with.
@@ -68,9 +75,18 @@ public struct SummaryCache: Sendable {
 
   /// Where the entry of `source` lives: a hash of its key.
   func entryPath(_ source: Source) -> String {
+    entryPath(key: "\(source.path)\u{0}\(source.size)\u{0}\(source.modified)")
+  }
+
+  /// Where the rollup of `sources` (a folder's files, in order) lives.
+  func rollupPath(_ sources: [Source]) -> String {
+    entryPath(key: "rollup" + sources.map { "\u{0}\($0.path)\u{0}\($0.size)\u{0}\($0.modified)" }.joined())
+  }
+
+  private func entryPath(key: String) -> String {
     let key =
-      "\(source.path)\u{0}\(source.size)\u{0}\(source.modified)\u{0}\(UsageSummary.catalogVersion)\u{0}"
-      + "\(TightenVersion.tool)\u{0}\(UsageSummary.filterJSON(keyFilter).compact)"
+      "\(key)\u{0}\(UsageSummary.catalogVersion)\u{0}\(TightenVersion.tool)\u{0}"
+      + UsageSummary.filterJSON(keyFilter).compact
     let hash = Array(key.utf8).withUnsafeBufferPointer { Interner.hash($0.baseAddress, $0.count) }
     let name = String(hash, radix: 16).leftPadded(16)
     return "\(folder)/\(name.prefix(2))/\(name).summary.gz"
@@ -78,13 +94,7 @@ public struct SummaryCache: Sendable {
 
   /// The file's entry when there is a usable one.
   func lookup(_ source: Source, shownAs shown: String) -> SummaryReader.Summary? {
-    guard let reader = try? GzipReader(path: entryPath(source)),
-      (try? reader.peek(UsageSummary.magic.count)) == UsageSummary.magic,
-      var entry = try? SummaryReader.read(reader, filter: keyFilter),
-      Self.source(entry.header["source"]) == source,
-      let times = Self.times(entry.header["times"]),
-      times.within(since: filter.since, until: filter.until)
-    else { return nil }
+    guard var entry = read(entryPath(source)), Self.source(entry.header["source"]) == source else { return nil }
     // The file as this run names it.
     entry.files.paths = [shown]
     entry.files.warnings = entry.files.warnings.map {
@@ -93,14 +103,72 @@ public struct SummaryCache: Sendable {
     return entry
   }
 
+  /// The rollup of a folder's files when there is a usable one, with the
+  /// files as this run names them (`shown[i]` for `sources[i]`).
+  func lookupRollup(_ sources: [Source], shownAs shown: [String]) -> SummaryReader.Summary? {
+    guard var entry = read(rollupPath(sources)), case .array(let listed)? = entry.header["sources"],
+      listed.map(Self.source) == sources.map(Optional.some)
+    else { return nil }
+    var names: [String: String] = [:]
+    for (source, name) in zip(sources, shown) { names[source.path] = name }
+    entry.files.paths = shown
+    entry.files.warnings = entry.files.warnings.map {
+      InputError(path: names[$0.path] ?? $0.path, kind: $0.kind, offset: $0.offset, reason: $0.reason)
+    }
+    return entry
+  }
+
+  /// An entry at `path` made with this run's catalogue, version and filters,
+  /// whose records this run's time window keeps whole.
+  private func read(_ path: String) -> SummaryReader.Summary? {
+    guard let reader = try? GzipReader(path: path),
+      (try? reader.peek(UsageSummary.magic.count)) == UsageSummary.magic,
+      let entry = try? SummaryReader.read(reader, filter: keyFilter),
+      let times = Self.times(entry.header["times"]),
+      times.within(since: filter.since, until: filter.until)
+    else { return nil }
+    return entry
+  }
+
+  /// Writes the rollup of a folder's files from their entries: false when
+  /// one of them has none (it changed, or the entry went).
+  func storeRollup(_ sources: [Source], mapper: PermissionMapper) throws(FileWriteError) -> Bool {
+    let tally = Accumulator(filter: keyFilter, mapper: mapper)
+    var outcomes: [(Int, TrailAnalyzer.FileOutcome)] = []
+    var times = UsagePart.Times()
+    for (i, source) in sources.enumerated() {
+      guard let entry = lookup(source, shownAs: source.path), let span = Self.times(entry.header["times"]) else {
+        return false
+      }
+      tally.absorb(entry.part)
+      times.add(span)
+      var counts = ScanCounts()
+      counts.invalid = entry.invalid
+      outcomes.append((i, .init(path: source.path, counts: counts, error: nil, summary: entry.files)))
+    }
+    let analysis = UsageMerge.merge(
+      [tally.finish()], outcomes: outcomes, fileCount: sources.count, restoringPaths: false)
+    try write(
+      analysis, to: rollupPath(sources), paths: sources.map(\.path), key: ("sources", .array(sources.map(\.json))),
+      times: times)
+    return true
+  }
+
   /// Writes the entry of a file read whole: its tally, as a one-file summary.
   func store(_ part: UsagePart, outcome: TrailAnalyzer.FileOutcome, source: Source) throws(FileWriteError) {
     let analysis = UsageMerge.merge([part], outcomes: [(0, outcome)], fileCount: 1, restoringPaths: false)
-    let times = part.counts.times
+    try write(
+      analysis, to: entryPath(source), paths: [source.path], key: ("source", source.json), times: part.counts.times)
+  }
+
+  /// Writes an entry: a summary whose header holds its key and its records' time span.
+  private func write(
+    _ analysis: TrailAnalysis, to path: String, paths: [String], key: (String, JSONValue), times: UsagePart.Times
+  ) throws(FileWriteError) {
     let bytes = SummaryWriter.write(
-      analysis, filter: keyFilter, paths: [source.path],
+      analysis, filter: keyFilter, paths: paths,
       extra: [
-        ("source", source.json),
+        key,
         (
           "times",
           .object([
@@ -109,7 +177,6 @@ public struct SummaryCache: Sendable {
           ])
         ),
       ])
-    let path = entryPath(source)
     Platform.makeDirectories(FileWriter.folder(of: path))
     try FileWriter().write(bytes, to: path, durably: false)
   }

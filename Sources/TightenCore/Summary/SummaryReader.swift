@@ -181,6 +181,8 @@ struct SummaryReader {
     self.invalid = invalid
     expectedStrings = strings
     expectedRows = rows
+    part.names = Interner(expected: min(strings, 1 << 22))
+    part.rows.reserveCapacity(min(rows, 1 << 22))
   }
 
   private static func filter(_ v: PolicyValue?) -> TrailFilter? {
@@ -234,22 +236,22 @@ struct SummaryReader {
 
   // MARK: - Bulk lines, read byte by byte
 
-  /// `["…", …]`: the next ids of the string table.
+  /// `["…", …]`: the next ids of the string table. They are not looked up:
+  /// rows are compared and merged by their strings' bytes, so a repeated
+  /// string changes nothing (rows still have to be in strict order).
   private mutating func strings(_ c: inout JSONCursor) throws(ScanFailure) {
     try c.expect(ASCII.openBracket, "'['")
     var first = true
     while try c.nextElement(&first) {
       guard try c.peekSignificant() == ASCII.quote else { throw c.malformed("expected a string") }
       let s = try c.string()
-      let id: Int32
       if s.hasEscape {
         arena.reset()
         let field = try decodeEscapes(c.base, start: s.start, count: s.count, into: arena)
-        id = part.names.intern(arena.base + field.start, field.count)
+        part.names.append(arena.base + field.start, field.count)
       } else {
-        id = part.names.intern(c.base + s.start, s.count)
+        part.names.append(c.base + s.start, s.count)
       }
-      guard Int(id) == part.names.count - 1 else { throw c.malformed("string \(part.names.count) repeats one before") }
     }
   }
 
@@ -306,11 +308,10 @@ struct SummaryReader {
   private static func integer(_ c: inout JSONCursor, below limit: Int = .max) throws(ScanFailure) -> Int {
     let start = c.pos
     var n = 0
-    while c.pos < c.end, c.base[c.pos] >= ASCII.zero, c.base[c.pos] <= ASCII.nine {
-      let (m, o1) = n.multipliedReportingOverflow(by: 10)
-      let (s, o2) = m.addingReportingOverflow(Int(c.base[c.pos] - ASCII.zero))
-      guard !o1, !o2 else { throw c.malformed("number too large", at: start) }
-      n = s
+    // Up to 18 digits cannot overflow; a longer number is too large.
+    while c.pos < c.end, case let digit = c.base[c.pos] &- ASCII.zero, digit < 10 {
+      guard c.pos - start < 18 else { throw c.malformed("number too large", at: start) }
+      n = n &* 10 &+ Int(digit)
       c.pos += 1
     }
     guard c.pos > start else { throw c.malformed("expected a non-negative integer") }

@@ -20,7 +20,11 @@ enum SummaryWriter {
     list(paths, to: out) { out.appendExact(Array($0.utf8)) }
     out.append("}\n" as StaticString)
     strings(a, to: out)
-    contexts(a.contexts, to: out)
+    // Contexts in their order (the merge numbers them in the order the workers met them).
+    let rank = RowOrder.contextRanks(a.contexts)
+    var ordered = a.contexts
+    for (i, context) in a.contexts.enumerated() { ordered[rank[i]] = context }
+    contexts(ordered, to: out)
     out.append("{\"principals\":" as StaticString)
     list(a.principals, to: out) { p in
       out.append("[" as StaticString)
@@ -39,7 +43,7 @@ enum SummaryWriter {
     out.append("}\n{\"dataEventSources\":" as StaticString)
     list(a.dataEventSources.sorted(), to: out) { out.appendExact(Array($0.utf8)) }
     out.append("}\n" as StaticString)
-    rows(a.rows, to: out)
+    rows(a.rows, contextRank: rank, to: out)
     out.append("{\"end\":{\"rows\":\(a.rows.count)}}\n")
     out.flush()
     return gzip.finish()
@@ -112,17 +116,23 @@ enum SummaryWriter {
   }
 
   /// `[action, resource, context, count, denied, firstSeen, lastSeen]`, times in epoch seconds or null.
-  private static func rows(_ rows: [TrailAnalysis.Row], to out: ByteSink) {
+  private static func rows(_ rows: [TrailAnalysis.Row], contextRank: [Int], to out: ByteSink) {
     var start = 0
     while start < rows.count {
       out.append("{\"rows\":[" as StaticString)
       for i in start..<min(rows.count, start + chunk) {
         let r = rows[i]
         out.append(i > start ? ",[" as StaticString : "[" as StaticString)
-        for n in [Int(r.action), Int(r.resource), Int(r.context), r.stats.count, r.stats.denied] {
-          out.append(n)
-          out.append("," as StaticString)
-        }
+        out.append(Int(r.action))
+        out.append("," as StaticString)
+        out.append(Int(r.resource))
+        out.append("," as StaticString)
+        out.append(contextRank[Int(r.context)])
+        out.append("," as StaticString)
+        out.append(r.stats.count)
+        out.append("," as StaticString)
+        out.append(r.stats.denied)
+        out.append("," as StaticString)
         time(r.stats.firstSeen, out)
         out.append("," as StaticString)
         time(r.stats.lastSeen, out)

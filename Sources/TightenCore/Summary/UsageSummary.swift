@@ -25,6 +25,8 @@
 /// Rows point into the string table (action, resource) and the contexts
 /// (counted from 0 over all `contexts` lines); times are epoch seconds or
 /// null; rows are sorted by action bytes, resource bytes, then context.
+/// Contexts are written in their sort order, so a summary's bytes depend on
+/// what it holds, not on which thread met what first.
 /// `filter` is what the summary was made with: a run reads a summary only
 /// with the same filters, and only one written with the same catalogue and
 /// tighten version (the mapping from events to permissions is theirs).

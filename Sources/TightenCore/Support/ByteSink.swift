@@ -91,8 +91,31 @@ public final class ByteSink {
       append("null" as StaticString)
       return
     }
+    // Reports list many times of few days: the date part is made once per day.
+    let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+    if day != dateDay || date.isEmpty {
+      date = Array(Timestamp.format(day * 86_400).utf8.dropLast(9))  // "2026-11-20T"
+      dateDay = day
+    }
+    let rest = Int(seconds - day * 86_400)
+    let (hour, minute, second) = (rest / 3600, rest / 60 % 60, rest % 60)
     buffer.append(0x22)
-    Timestamp.format(seconds, into: buffer)
+    date.withUnsafeBufferPointer { buffer.append($0.baseAddress!, count: $0.count) }
+    appendTwoDigits(hour)
+    buffer.append(0x3A)
+    appendTwoDigits(minute)
+    buffer.append(0x3A)
+    appendTwoDigits(second)
+    buffer.append(0x5A)
     buffer.append(0x22)
   }
+
+  @inline(__always) private func appendTwoDigits(_ v: Int) {
+    buffer.append(UInt8(v / 10) + 0x30)
+    buffer.append(UInt8(v % 10) + 0x30)
+  }
+
+  /// The date part of the last timestamp appended, and its day.
+  private var date: [UInt8] = []
+  private var dateDay: Int64 = 0
 }

@@ -8,19 +8,39 @@
 final class Interner {
   private var storage: GrowableBytes
   private var storageCount = 0
-  private var offsets: [Int] = []
-  private var lengths: [Int32] = []
-  private var hashes: [UInt64] = []
-  private var slots: [Int32]  // -1 empty, else id
+  /// Per id: where its bytes start in `storage`, and how many.
+  private var offsets: UnsafeMutablePointer<Int>
+  private var lengths: UnsafeMutablePointer<Int32>
+  private var hashes: UnsafeMutablePointer<UInt64>
+  private var idCapacity: Int
+  private(set) var count = 0
+  /// Open addressing: 0 empty, else the id + 1 in the low 32 bits and the
+  /// hash's high 32 bits above, so a probe rarely reads an entry that differs.
+  private var slots: UnsafeMutablePointer<UInt64>
   private var mask: Int
+  /// Ids below this are in `slots`; `append` adds strings without indexing them.
+  private var indexed = 0
 
-  init() {
+  /// `expected`: how many distinct strings to make room for at once.
+  init(expected: Int = 0) {
     storage = GrowableBytes(capacity: 1 << 16)
-    slots = Array(repeating: -1, count: 1024)
-    mask = 1023
+    idCapacity = max(expected, 512)
+    offsets = .allocate(capacity: idCapacity)
+    lengths = .allocate(capacity: idCapacity)
+    hashes = .allocate(capacity: idCapacity)
+    var size = 1024
+    while size < idCapacity * 2 { size *= 2 }
+    slots = .allocate(capacity: size)
+    slots.initialize(repeating: 0, count: size)
+    mask = size - 1
   }
 
-  var count: Int { offsets.count }
+  deinit {
+    offsets.deallocate()
+    lengths.deallocate()
+    hashes.deallocate()
+    slots.deallocate()
+  }
 
   @inline(__always)
   static func hash(_ p: UnsafePointer<UInt8>?, _ n: Int) -> UInt64 {
@@ -51,41 +71,95 @@ final class Interner {
   }
 
   func intern(_ p: UnsafePointer<UInt8>?, _ n: Int) -> Int32 {
+    if indexed < count { index() }
     let h = Self.hash(p, n)
+    let tag = h & 0xFFFF_FFFF_0000_0000
     var slot = Int(truncatingIfNeeded: h) & mask
     while true {
-      let id = slots[slot]
-      if id < 0 { break }
-      let i = Int(id)
-      if hashes[i] == h && Int(lengths[i]) == n
-        && (n == 0 || Platform.compare(storage.base + offsets[i], p!, count: n) == 0)
-      {
-        return id
+      let entry = slots[slot]
+      if entry == 0 { break }
+      if entry & 0xFFFF_FFFF_0000_0000 == tag {
+        let i = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+        if hashes[i] == h && Int(lengths[i]) == n
+          && (n == 0 || Platform.compare(storage.base + offsets[i], p!, count: n) == 0)
+        {
+          return Int32(truncatingIfNeeded: i)
+        }
       }
       slot = (slot + 1) & mask
     }
     // New entry.
     storage.reserve(storageCount + n, keeping: storageCount)
     if n > 0 { (storage.base + storageCount).update(from: p!, count: n) }
-    let id = Int32(offsets.count)
-    offsets.append(storageCount)
-    lengths.append(Int32(n))
-    hashes.append(h)
+    if count == idCapacity { growIDs() }
+    let id = count
+    offsets[id] = storageCount
+    lengths[id] = Int32(n)
+    hashes[id] = h
+    count += 1
     storageCount += n
-    slots[slot] = id
-    if offsets.count * 2 > slots.count { grow() }
-    return id
+    slots[slot] = tag | UInt64(id + 1)
+    indexed = count
+    if count * 2 > mask + 1 { growSlots() }
+    return Int32(truncatingIfNeeded: id)
   }
 
-  private func grow() {
-    let size = slots.count * 2
-    slots = Array(repeating: -1, count: size)
-    mask = size - 1
-    for (i, h) in hashes.enumerated() {
-      var slot = Int(truncatingIfNeeded: h) & mask
-      while slots[slot] >= 0 { slot = (slot + 1) & mask }
-      slots[slot] = Int32(i)
+  /// Adds a string as the next id without looking for it first: for a table
+  /// read whole (a usage summary's), whose strings are read by id. Repeats
+  /// are harmless: `intern` then finds one of them.
+  func append(_ p: UnsafePointer<UInt8>?, _ n: Int) {
+    storage.reserve(storageCount + n, keeping: storageCount)
+    if n > 0 { (storage.base + storageCount).update(from: p!, count: n) }
+    if count == idCapacity { growIDs() }
+    offsets[count] = storageCount
+    lengths[count] = Int32(n)
+    count += 1
+    storageCount += n
+  }
+
+  /// Indexes the strings `append` added, for `intern`.
+  private func index() {
+    while indexed < count {
+      let i = indexed
+      hashes[i] = Self.hash(storage.base + offsets[i], Int(lengths[i]))
+      indexed += 1
+      if indexed * 2 > mask + 1 {
+        growSlots()
+      } else {
+        insert(i)
+      }
     }
+  }
+
+  private func insert(_ i: Int) {
+    let h = hashes[i]
+    var slot = Int(truncatingIfNeeded: h) & mask
+    while slots[slot] != 0 { slot = (slot + 1) & mask }
+    slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(i + 1)
+  }
+
+  private func growIDs() {
+    let capacity = idCapacity * 2
+    let (o, l, h) = (
+      UnsafeMutablePointer<Int>.allocate(capacity: capacity), UnsafeMutablePointer<Int32>.allocate(capacity: capacity),
+      UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+    )
+    o.update(from: offsets, count: count)
+    l.update(from: lengths, count: count)
+    h.update(from: hashes, count: count)
+    offsets.deallocate()
+    lengths.deallocate()
+    hashes.deallocate()
+    (offsets, lengths, hashes, idCapacity) = (o, l, h, capacity)
+  }
+
+  private func growSlots() {
+    let size = (mask + 1) * 2
+    slots.deallocate()
+    slots = .allocate(capacity: size)
+    slots.initialize(repeating: 0, count: size)
+    mask = size - 1
+    for i in 0..<indexed { insert(i) }
   }
 
   /// Byte order of two ids' strings.
@@ -94,7 +168,8 @@ final class Interner {
   }
 
   func bytes(_ id: Int32) -> UnsafeBufferPointer<UInt8> {
-    UnsafeBufferPointer(start: storage.base + offsets[Int(id)], count: Int(lengths[Int(id)]))
+    precondition(id >= 0 && Int(id) < count, "string id out of range")
+    return UnsafeBufferPointer(start: storage.base + offsets[Int(id)], count: Int(lengths[Int(id)]))
   }
 
   /// The string of an id. Reading never changes the table, so a finished

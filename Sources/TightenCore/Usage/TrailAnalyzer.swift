@@ -65,48 +65,142 @@ public struct TrailAnalyzer: Sendable {
     paths files: [RawPath], restoringPaths: Bool = true, progress: (@Sendable (AnalysisProgress) -> Void)? = nil,
     timing: ((String) -> Void)? = nil
   ) -> TrailAnalysis {
-    let count = min(workers, max(files.count, 1))
-    let next = Atomic<Int>(0)
     let eventsSoFar = Atomic<Int>(0)
     let filesDone = Atomic<Int>(0)
-    let slots = WorkerSlots(count: count)
-    let run = { @Sendable (worker: Int) in
+    let report = { @Sendable (n: Int, events: Int) in
+      let done = filesDone.wrappingAdd(n, ordering: .relaxed).newValue
+      let events = eventsSoFar.wrappingAdd(events, ordering: .relaxed).newValue
+      progress?(AnalysisProgress(filesDone: done, filesTotal: files.count, events: events))
+    }
+    // With the cache, folders first: each unchanged folder's rollup stands for its files.
+    let folders = cache.map { Self.folders(files, in: $0) } ?? []
+    let rollups = Slots<FolderResult>(count: folders.count)
+    if let cache {
+      parallel(folders.count) { i in
+        let folder = folders[i]
+        let entry = cache.lookupRollup(folder.sources, shownAs: folder.range.map { files[$0].display })
+        rollups.store(i, FolderResult(entry: entry))
+        if entry != nil { report(folder.range.count, 0) }
+      }
+    }
+    var pending = [Bool](repeating: true, count: files.count)
+    var parts: [UsagePart] = []
+    var outcomes: [(Int, FileOutcome)] = []
+    var cacheCounts = SummaryCache.Counts()
+    for (folder, result) in zip(folders, rollups.results()) {
+      guard let entry = result?.entry else { continue }
+      for i in folder.range { pending[i] = false }
+      parts.append(entry.part)
+      var counts = ScanCounts()
+      counts.invalid = entry.invalid
+      outcomes.append(
+        (
+          folder.range.lowerBound,
+          FileOutcome(path: files[folder.range.lowerBound].display, counts: counts, error: nil, summary: entry.files)
+        ))
+      cacheCounts.hits += folder.range.count
+    }
+    let toRead = files.indices.filter { pending[$0] }
+    let count = min(workers, max(toRead.count, 1))
+    let next = Atomic<Int>(0)
+    let slots = Slots<WorkerResult>(count: count)
+    parallel(count, threads: count) { worker in
       let accumulator = Accumulator(filter: filter, mapper: mapper)
       let scanner = RecordScanner(limits: scanLimits)
       var outcomes: [(Int, FileOutcome)] = []
       var parts: [UsagePart] = []
       var cacheCounts = SummaryCache.Counts()
       while true {
-        let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        if index >= files.count { break }
+        let n = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        if n >= toRead.count { break }
+        let index = toRead[n]
         let outcome =
           cache.map { read(files[index], through: $0, scanner, accumulator, &cacheCounts) { parts.append($0) } }
           ?? read(files[index], scanner, accumulator) { parts.append($0) }
         outcomes.append((index, outcome))
-        let done = filesDone.wrappingAdd(1, ordering: .relaxed).newValue
-        let events = eventsSoFar.wrappingAdd(outcome.counts.records, ordering: .relaxed).newValue
-        progress?(AnalysisProgress(filesDone: done, filesTotal: files.count, events: events))
+        report(1, outcome.counts.records)
       }
       slots.store(
         worker, WorkerResult(parts: [accumulator.finish()] + parts, outcomes: outcomes, cacheCounts: cacheCounts))
     }
-    if count == 1 {
-      run(0)
-    } else {
-      DispatchQueue.concurrentPerform(iterations: count, execute: run)
-    }
     if let timing { timing("workers") }
-    let results = slots.results()
-    var merged = UsageMerge.merge(
-      results.flatMap(\.parts), outcomes: results.flatMap(\.outcomes), fileCount: files.count,
-      restoringPaths: restoringPaths)
-    if cache != nil {
-      var counts = SummaryCache.Counts()
-      for r in results { counts.add(r.cacheCounts) }
-      merged.cacheCounts = counts
+    let results = slots.results().compactMap { $0 }
+    for r in results { cacheCounts.add(r.cacheCounts) }
+    outcomes += results.flatMap(\.outcomes)
+    if let cache {
+      // Folders read file by file whose files all have an entry now: their rollups, for the next run.
+      var cached = [Bool](repeating: false, count: files.count)
+      for (index, outcome) in outcomes where outcome.cached { cached[index] = true }
+      let missing = zip(folders, rollups.results()).filter { folder, result in
+        result?.entry == nil && folder.range.allSatisfy { cached[$0] }
+      }.map(\.0)
+      let written = Slots<SummaryCache.Counts>(count: missing.count)
+      parallel(missing.count) { i in
+        var counts = SummaryCache.Counts()
+        do throws(FileWriteError) {
+          _ = try cache.storeRollup(missing[i].sources, mapper: mapper)
+        } catch {
+          counts.unwritable += 1
+          counts.firstFailure = error.description
+        }
+        written.store(i, counts)
+      }
+      for counts in written.results() { if let counts { cacheCounts.add(counts) } }
     }
+    var merged = UsageMerge.merge(
+      parts + results.flatMap(\.parts), outcomes: outcomes, fileCount: files.count, restoringPaths: restoringPaths)
+    if cache != nil { merged.cacheCounts = cacheCounts }
     if let timing { timing("merge") }
     return merged
+  }
+
+  /// Runs `body` once for each of `0..<count`, on up to `threads` threads.
+  private func parallel(_ count: Int, threads: Int? = nil, _ body: @Sendable (Int) -> Void) {
+    let threads = min(threads ?? workers, count)
+    if threads <= 1 {
+      for i in 0..<count { body(i) }
+      return
+    }
+    if threads == count {
+      DispatchQueue.concurrentPerform(iterations: count, execute: body)
+      return
+    }
+    let next = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: threads) { _ in
+      while true {
+        let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        if i >= count { break }
+        body(i)
+      }
+    }
+  }
+
+  /// A run of two or more trail files in one folder, none given twice, as the cache knows them.
+  struct Folder {
+    var range: Range<Int>
+    var sources: [SummaryCache.Source]
+  }
+
+  struct FolderResult: @unchecked Sendable {
+    var entry: SummaryReader.Summary?
+  }
+
+  /// The folders of `files`: runs of files side by side in the list with
+  /// the same parent folder (a walked folder's files are listed together).
+  static func folders(_ files: [RawPath], in cache: SummaryCache) -> [Folder] {
+    var folders: [Folder] = []
+    var start = 0
+    while start < files.count {
+      let parent = FileWriter.folder(of: files[start].display)
+      var end = start + 1
+      while end < files.count && FileWriter.folder(of: files[end].display) == parent { end += 1 }
+      let range = start..<end
+      start = end
+      guard range.count >= 2, Set(range.map { files[$0].display }).count == range.count else { continue }
+      let sources = range.compactMap { cache.source(of: files[$0]) }
+      if sources.count == range.count { folders.append(Folder(range: range, sources: sources)) }
+    }
+    return folders
   }
 
   /// Analyses bytes in memory (a file's content, gzip'd or not) on the calling thread.
@@ -134,6 +228,8 @@ public struct TrailAnalyzer: Sendable {
     var error: InputError?
     /// For a usage summary: what its run read.
     var summary: SummaryFiles? = nil
+    /// With the cache: the file has an entry (read from it, or written).
+    var cached = false
   }
 
   /// Reads one input: a trail file into the worker's tally, or a usage
@@ -173,12 +269,12 @@ public struct TrailAnalyzer: Sendable {
       accumulator.absorb(entry.part)
       var scanCounts = ScanCounts()
       scanCounts.invalid = entry.invalid
-      return FileOutcome(path: path.display, counts: scanCounts, error: nil, summary: entry.files)
+      return FileOutcome(path: path.display, counts: scanCounts, error: nil, summary: entry.files, cached: true)
     }
     counts.misses += 1
     let own = Accumulator(filter: filter, mapper: mapper)
     var summaryPart: UsagePart? = nil
-    let outcome = read(path, scanner, own) { summaryPart = $0 }
+    var outcome = read(path, scanner, own) { summaryPart = $0 }
     if let summaryPart {  // a usage summary given as input: not cached
       addPart(summaryPart)
       return outcome
@@ -189,6 +285,7 @@ public struct TrailAnalyzer: Sendable {
       do {
         try cache.store(part, outcome: outcome, source: source)
         counts.written += 1
+        outcome.cached = true
       } catch {
         counts.unwritable += 1
         if counts.firstFailure == nil { counts.firstFailure = error.description }
@@ -203,13 +300,13 @@ public struct TrailAnalyzer: Sendable {
     var cacheCounts = SummaryCache.Counts()
   }
 
-  /// One result per worker, each written by its own worker only.
-  final class WorkerSlots: @unchecked Sendable {
+  /// One result per task, each written by its own task only.
+  final class Slots<Result>: @unchecked Sendable {
     private let lock = Mutex(())
-    private var slots: [WorkerResult?]
+    private var slots: [Result?]
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ index: Int, _ result: WorkerResult) { lock.withLock { _ in slots[index] = result } }
-    func results() -> [WorkerResult] { lock.withLock { _ in slots.compactMap { $0 } } }
+    func store(_ index: Int, _ result: Result) { lock.withLock { _ in slots[index] = result } }
+    func results() -> [Result?] { lock.withLock { _ in slots } }
   }
 
 }

@@ -9,7 +9,7 @@
 /// files were split between summaries.
 struct UsageMerge {
   private let parts: [UsagePart]
-  private var result = TrailAnalysis(strings: Interner())
+  private var result: TrailAnalysis
   /// For each part, its context ids → the merged context ids.
   private var contextMaps: [[Int32]] = []
   private var contextRank: [Int] = []
@@ -28,7 +28,10 @@ struct UsageMerge {
     return merge.result
   }
 
-  private init(parts: [UsagePart]) { self.parts = parts }
+  private init(parts: [UsagePart]) {
+    self.parts = parts
+    result = TrailAnalysis(strings: Interner(expected: min(parts.reduce(0) { $0 + $1.rows.count }, 1 << 22)))
+  }
 
   /// Events, exclusions, principals, unmapped calls and data-event sources.
   private mutating func sumCounts() {
@@ -104,8 +107,9 @@ struct UsageMerge {
     result.files.warnings.sortByPath()
   }
 
-  /// The k-way merge of the sorted worker rows; equal rows (same action,
-  /// resource and context) from several workers are summed.
+  /// The k-way merge of the parts' sorted rows, through a heap of the
+  /// parts by their next row; equal rows (same action, resource and
+  /// context) from several parts are summed.
   private mutating func mergeRows() {
     let lists = parts.map(\.rows)
     let tables = parts.map(\.names)
@@ -113,11 +117,41 @@ struct UsageMerge {
     var rows: [TrailAnalysis.Row] = []
     rows.reserveCapacity(lists.reduce(0) { $0 + $1.count })
     let strings = result.strings
-    var lastAction: (worker: Int, id: Int32, global: Int32) = (-1, -1, -1)
+    let contextMaps = self.contextMaps
+    let contextRank = self.contextRank
+    /// Whether part `a`'s next row comes before part `b`'s (the part's index breaks ties).
+    func precedes(_ a: Int, _ b: Int) -> Bool {
+      let x = lists[a][cursors[a]]
+      let y = lists[b][cursors[b]]
+      let order = RowOrder.compare(
+        (tables[a].bytes(x.action), tables[a].bytes(x.resource), contextRank[Int(contextMaps[a][Int(x.context)])]),
+        (tables[b].bytes(y.action), tables[b].bytes(y.resource), contextRank[Int(contextMaps[b][Int(y.context)])]))
+      return order < 0 || (order == 0 && a < b)
+    }
+    var heap = lists.indices.filter { !lists[$0].isEmpty }
+    func siftDown(_ start: Int) {
+      var i = start
+      while true {
+        let left = 2 * i + 1
+        if left >= heap.count { return }
+        var child = left
+        if left + 1 < heap.count && precedes(heap[left + 1], heap[left]) { child = left + 1 }
+        if !precedes(heap[child], heap[i]) { return }
+        heap.swapAt(i, child)
+        i = child
+      }
+    }
+    for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+    var lastAction: (part: Int, id: Int32, global: Int32) = (-1, -1, -1)
     var lastResource: UnsafeBufferPointer<UInt8>? = nil
-    while let w = smallest(lists, tables, cursors) {
+    while let w = heap.first {
       let row = lists[w][cursors[w]]
       cursors[w] += 1
+      if cursors[w] == lists[w].count {
+        heap.swapAt(0, heap.count - 1)
+        heap.removeLast()
+      }
+      siftDown(0)
       let table = tables[w]
       let context = contextMaps[w][Int(row.context)]
       let resourceBytes = table.bytes(row.resource)
@@ -129,7 +163,7 @@ struct UsageMerge {
         continue
       }
       let action: Int32
-      if lastAction.worker == w && lastAction.id == row.action {
+      if lastAction.part == w && lastAction.id == row.action {
         action = lastAction.global
       } else {
         action = strings.intern(table.bytes(row.action))
@@ -140,26 +174,5 @@ struct UsageMerge {
         TrailAnalysis.Row(action: action, resource: strings.intern(resourceBytes), context: context, stats: row.stats))
     }
     result.rows = rows
-  }
-
-  /// The worker whose next row comes first, nil when every list is done.
-  private func smallest(_ lists: [[Accumulator.Row]], _ tables: [Interner], _ cursors: [Int]) -> Int? {
-    var best = -1
-    for w in lists.indices where cursors[w] < lists[w].count {
-      if best < 0 {
-        best = w
-        continue
-      }
-      let x = lists[w][cursors[w]]
-      let y = lists[best][cursors[best]]
-      let order = RowOrder.compare(
-        (tables[w].bytes(x.action), tables[w].bytes(x.resource), contextRank[Int(contextMaps[w][Int(x.context)])]),
-        (
-          tables[best].bytes(y.action), tables[best].bytes(y.resource),
-          contextRank[Int(contextMaps[best][Int(y.context)])]
-        ))
-      if order < 0 { best = w }
-    }
-    return best < 0 ? nil : best
   }
 }

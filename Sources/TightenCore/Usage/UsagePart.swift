@@ -35,6 +35,13 @@ struct UsagePart {
       if last == nil || time > last! { last = time }
     }
 
+    /// The span of both.
+    mutating func add(_ other: Times) {
+      untimed += other.untimed
+      if let time = other.first { add(time) }
+      if let time = other.last { add(time) }
+    }
+
     /// Whether a filter of `since` and `until` keeps every one of these records.
     func within(since: Int64?, until: Int64?) -> Bool {
       if since == nil && until == nil { return true }
