@@ -35,25 +35,34 @@ extension Generator {
         byService.append((service, [statement]))
       }
     }
+    // Sizes add up (`PolicyWriter.size(_: PolicyStatement)`), so each statement is measured once.
+    let frame = PolicyWriter.size(PolicyDocument(name: "", path: "", statements: []))
     var documents: [[PolicyStatement]] = []
     var current: [PolicyStatement] = []
-    func fits(_ list: [PolicyStatement]) -> Bool {
-      PolicyWriter.size(PolicyDocument(name: "", path: "", statements: list)) <= options.maxSize
+    var currentSize = frame
+    func size(adding sizes: [Int], to base: Int, empty: Bool) -> Int {
+      sizes.reduce(base) { $0 + $1 } + sizes.count - (empty ? 1 : 0)
     }
     for (_, group) in byService {
-      if fits(current + group) {
+      let sizes = group.map(PolicyWriter.size)
+      if !group.isEmpty, size(adding: sizes, to: currentSize, empty: current.isEmpty) <= options.maxSize {
+        currentSize = size(adding: sizes, to: currentSize, empty: current.isEmpty)
         current += group
         continue
       }
       if !current.isEmpty { documents.append(current) }
       current = []
+      currentSize = frame
       // The service alone: statement by statement, halving statements that do not fit alone.
       for statement in group.flatMap({ split($0) }) {
-        if fits(current + [statement]) {
+        let added = PolicyWriter.size(statement)
+        if size(adding: [added], to: currentSize, empty: current.isEmpty) <= options.maxSize {
+          currentSize = size(adding: [added], to: currentSize, empty: current.isEmpty)
           current.append(statement)
         } else {
           if !current.isEmpty { documents.append(current) }
           current = [statement]
+          currentSize = frame + added
         }
       }
     }
@@ -71,8 +80,41 @@ extension Generator {
     }
   }
 
-  /// A statement too large for one document, in halves (resources first, then actions).
+  /// A statement too large for one document, in halves (resources first,
+  /// then actions). Halves of the resources are measured from each
+  /// resource's size, without writing the statement again at every level.
   private func split(_ statement: PolicyStatement) -> [PolicyStatement] {
+    guard let resources = statement.resources, resources.count > 1 else { return splitWriting(statement) }
+    let quoted = resources.map { PolicyWriter.nonWhitespaceCount(JSONWriter.quote($0)) }
+    var sums = [0]
+    sums.reserveCapacity(resources.count + 1)
+    for q in quoted { sums.append(sums[sums.count - 1] + q) }
+    var empty = statement
+    empty.resources = []
+    // The statement alone in a document, as the halves are measured, with "Resource": [].
+    let emptySize = PolicyWriter.size(PolicyDocument(name: "", path: "", statements: [empty]))
+    let sidShown = !statement.label.hasPrefix("#")
+    func halves(_ range: Range<Int>, label: String) -> [PolicyStatement] {
+      // A one-element list is written as its element.
+      let list =
+        range.count == 1
+        ? quoted[range.lowerBound] : 2 + sums[range.upperBound] - sums[range.lowerBound] + range.count - 1
+      let size = emptySize - 2 + list + (sidShown ? label.utf8.count - statement.label.utf8.count : 0)
+      var part = statement
+      if size <= options.maxSize || range.count == 1 {
+        part.label = label
+        part.resources = Array(resources[range])
+        return size <= options.maxSize ? [part] : splitWriting(part)
+      }
+      let middle = range.lowerBound + range.count / 2
+      return halves(range.lowerBound..<middle, label: label + "Part1")
+        + halves(middle..<range.upperBound, label: label + "Part2")
+    }
+    return halves(0..<resources.count, label: statement.label)
+  }
+
+  /// `split`, measuring each half by writing it.
+  private func splitWriting(_ statement: PolicyStatement) -> [PolicyStatement] {
     let alone = PolicyDocument(name: "", path: "", statements: [statement])
     guard PolicyWriter.size(alone) > options.maxSize else { return [statement] }
     var a = statement
@@ -88,6 +130,6 @@ extension Generator {
     }
     a.label += "Part1"
     b.label += "Part2"
-    return split(a) + split(b)
+    return splitWriting(a) + splitWriting(b)
   }
 }

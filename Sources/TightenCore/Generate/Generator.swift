@@ -14,9 +14,23 @@ public struct Generator: Sendable {
   /// Every permission the trails show (refused calls and implied PassRole
   /// included) as statements, nothing else.
   public func statements(from analysis: TrailAnalysis, predicted: [Permission] = []) -> [PolicyStatement] {
-    statements(
-      for: analysis.usage.map { ($0.permission, $0.context.passedToService) } + predicted.map { ($0, "") },
-      sidPrefix: "")
+    // Each string made once; rows that differ only in a context that passes no role are one permission.
+    var texts = [String?](repeating: nil, count: analysis.strings.count)
+    func text(_ id: Int32) -> String {
+      if let known = texts[Int(id)] { return known }
+      let made = analysis.string(id)
+      texts[Int(id)] = made
+      return made
+    }
+    var permissions: [(Permission, String)] = []
+    var last: (action: Int32, resource: Int32, passedTo: String)? = nil
+    for row in analysis.rows {
+      let passedTo = analysis.contexts[Int(row.context)].passedToService
+      if let last, last.action == row.action, last.resource == row.resource, last.passedTo == passedTo { continue }
+      last = (row.action, row.resource, passedTo)
+      permissions.append((Permission(action: text(row.action), resource: text(row.resource)), passedTo))
+    }
+    return statements(for: permissions + predicted.map { ($0, "") }, sidPrefix: "")
   }
 
   func statements(for permissions: [(Permission, String)], sidPrefix: String) -> [PolicyStatement] {
@@ -41,19 +55,17 @@ public struct Generator: Sendable {
     var statements: [PolicyStatement] = []
     var usedSids = Set<String>()
     for service in groups.keys.sorted() {
-      let byResources = groups[service]!
-      let ordered = byResources.keys.sorted { a, b in
-        let x = byResources[a]!.sorted()
-        let y = byResources[b]!.sorted()
-        return x.lexicographicallyPrecedes(y)
-      }
-      for resources in ordered {
-        var actions = byResources[resources]!.sorted()
+      // Each group's actions sorted once; no two groups share an action.
+      let ordered = groups[service]!.map { (resources: $0.key, actions: $0.value.sorted()) }
+        .sorted { $0.actions.lexicographicallyPrecedes($1.actions) }
+      for (resourceSet, sortedActions) in ordered {
+        var actions = sortedActions
         if options.actionWildcards { actions = Self.collapseReadActions(actions) }
-        let sid = uniqueSid(sidPrefix + Self.camel(service) + kind(of: resources.sorted(), service: service), &usedSids)
+        let resources = resourceSet.sorted()
+        let sid = uniqueSid(sidPrefix + Self.camel(service) + kind(of: resources, service: service), &usedSids)
         statements.append(
           PolicyStatement(
-            label: sid, index: statements.count, effect: .allow, actions: actions, resources: resources.sorted()))
+            label: sid, index: statements.count, effect: .allow, actions: actions, resources: resources))
       }
     }
     // PassRole, with the services each role was handed to.

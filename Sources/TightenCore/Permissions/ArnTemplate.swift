@@ -86,32 +86,38 @@ public struct ArnTemplate: Sendable, Equatable, CustomStringConvertible {
   /// hold that literal's first byte); the last one matches the rest, without
   /// `:` or `/` unless it is path-like (an S3 key may hold anything).
   public func matches(_ arn: UnsafeBufferPointer<UInt8>) -> Bool {
-    literalBytes.withUnsafeBufferPointer { lit in
-      flat.withUnsafeBufferPointer { parts in
+    matchingStart(arn) != nil
+  }
+
+  /// Where the template's last part starts in `arn` when `arn` matches; nil when it does not.
+  private func matchingStart(_ arn: UnsafeBufferPointer<UInt8>) -> Int? {
+    literalBytes.withUnsafeBufferPointer { lit -> Int? in
+      flat.withUnsafeBufferPointer { parts -> Int? in
         var pos = 0
         let n = arn.count
         for i in 0..<parts.count {
           let part = parts[i]
           if !part.isVariable {
-            guard n - pos >= part.count else { return false }
-            for k in 0..<part.count where arn[pos + k] != lit[part.start + k] { return false }
+            guard n - pos >= part.count else { return nil }
+            for k in 0..<part.count where arn[pos + k] != lit[part.start + k] { return nil }
+            if i == parts.count - 1 { return pos == n - part.count ? pos : nil }
             pos += part.count
             continue
           }
           if i == parts.count - 1 {
             // The last part: the rest of the ARN.
-            if !part.mayBeEmpty && pos == n { return false }
-            if part.pathLike { return true }
-            for k in pos..<n where arn[k] == 0x3A || arn[k] == 0x2F { return false }
-            return true
+            if !part.mayBeEmpty && pos == n { return nil }
+            if part.pathLike { return pos }
+            for k in pos..<n where arn[k] == 0x3A || arn[k] == 0x2F { return nil }
+            return pos
           }
           let next = parts[i + 1]
           let stop = next.isVariable ? UInt8(0x3A) : lit[next.start]
           let from = pos
           while pos < n && arn[pos] != stop { pos += 1 }
-          if pos == from && !part.mayBeEmpty { return false }
+          if pos == from && !part.mayBeEmpty { return nil }
         }
-        return pos == n
+        return pos == n ? pos : nil
       }
     }
   }
@@ -119,20 +125,14 @@ public struct ArnTemplate: Sendable, Equatable, CustomStringConvertible {
   /// Where the template's last variable starts in `arn`, when the template
   /// ends with a variable and matches: `arn:aws:s3:::b/dir/k` → the offset of `dir`.
   public func lastVariableOffset(_ arn: String) -> Int? {
-    guard case .variable? = parts.last, matches(arn) else { return nil }
-    let bytes = Array(arn.utf8)
-    var pos = 0
-    for i in 0..<(flat.count - 1) {
-      let part = flat[i]
-      if !part.isVariable {
-        pos += part.count
-        continue
-      }
-      let next = flat[i + 1]
-      let stop = next.isVariable ? UInt8(0x3A) : literalBytes[next.start]
-      while pos < bytes.count && bytes[pos] != stop { pos += 1 }
-    }
-    return pos
+    var arn = arn
+    return arn.withUTF8 { lastVariableOffset($0) }
+  }
+
+  /// `lastVariableOffset` of an ARN's bytes.
+  func lastVariableOffset(_ arn: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard flat.last?.isVariable == true else { return nil }
+    return matchingStart(arn)
   }
 
   public func matches(_ arn: String) -> Bool {

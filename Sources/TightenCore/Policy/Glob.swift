@@ -117,3 +117,14 @@ extension String {
     } ?? utf8.contains(byte)
   }
 }
+
+extension String {
+  /// Whether the text sorts before `other` by UTF-8 bytes (`memcmp` where
+  /// both lie together; the same order as comparing `utf8` views).
+  func bytesPrecede(_ other: String) -> Bool {
+    let fast = utf8.withContiguousStorageIfAvailable { a in
+      other.utf8.withContiguousStorageIfAvailable { b in compareBytes(a, b) < 0 }
+    }
+    return (fast ?? nil) ?? utf8.lexicographicallyPrecedes(other.utf8)
+  }
+}

@@ -24,7 +24,28 @@ public enum PolicyWriter {
 
   /// Characters of the document's JSON, white space not counted (IAM's measure for the size quota).
   public static func size(_ document: PolicyDocument) -> Int {
-    json(document).unicodeScalars.filter { !$0.properties.isWhitespace }.count
+    nonWhitespaceCount(json(document))
+  }
+
+  /// A statement's share of a document's size: its characters, white space
+  /// not counted. A document's size is its frame's (`size` of no statements)
+  /// plus each statement's, plus a comma between two.
+  static func size(_ statement: PolicyStatement) -> Int {
+    nonWhitespaceCount(value(statement).indented())
+  }
+
+  /// Unicode scalars that are not white space; ASCII text byte by byte.
+  static func nonWhitespaceCount(_ text: String) -> Int {
+    let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+      var n = 0
+      for b in bytes {
+        if b >= 0x80 { return nil }
+        if !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { n += 1 }
+      }
+      return n
+    }
+    if let n = ascii ?? nil { return n }
+    return text.unicodeScalars.filter { !$0.properties.isWhitespace }.count
   }
 
   static func value(_ document: PolicyDocument) -> JSONValue {

@@ -154,25 +154,9 @@ public struct TrailAnalyzer: Sendable {
     return merged
   }
 
-  /// Runs `body` once for each of `0..<count`, on up to `threads` threads.
+  /// Runs `body` once for each of `0..<count`, on up to `threads` threads (default: the workers).
   private func parallel(_ count: Int, threads: Int? = nil, _ body: @Sendable (Int) -> Void) {
-    let threads = min(threads ?? workers, count)
-    if threads <= 1 {
-      for i in 0..<count { body(i) }
-      return
-    }
-    if threads == count {
-      DispatchQueue.concurrentPerform(iterations: count, execute: body)
-      return
-    }
-    let next = Atomic<Int>(0)
-    DispatchQueue.concurrentPerform(iterations: threads) { _ in
-      while true {
-        let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        if i >= count { break }
-        body(i)
-      }
-    }
+    Parallel.forEach(count, threads: threads ?? workers, body)
   }
 
   /// A run of two or more trail files in one folder, none given twice, as the cache knows them.

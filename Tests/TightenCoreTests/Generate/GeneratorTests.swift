@@ -173,4 +173,63 @@ struct GeneratorTests {
     #expect(Set(statements.map(\.label)).count == statements.count)
     #expect(statements.allSatisfy { $0.label.allSatisfy { $0.isLetter || $0.isNumber } })
   }
+
+  @Test("a document's size is its frame's plus each statement's plus a comma between two, as written")
+  func additiveSize() {
+    let statements = Generator().statements(from: TrailAnalyzer().analyze(paths: [Self.invictus]))
+    #expect(statements.count > 3)
+    let frame = PolicyWriter.size(PolicyDocument(name: "", path: "", statements: []))
+    #expect(frame == #"{"Version":"2012-10-17","Statement":[]}"#.count)
+    for n in [1, 2, statements.count] {
+      let list = Array(statements.prefix(n))
+      #expect(
+        PolicyWriter.size(PolicyDocument(name: "", path: "", statements: list))
+          == frame + list.map(PolicyWriter.size).reduce(0, +) + n - 1)
+    }
+    // White space inside values is not counted either; non-ASCII takes the exact path.
+    #expect(PolicyWriter.nonWhitespaceCount("a b\tc\u{A0}é\u{2003}") == 4)
+    #expect(PolicyWriter.nonWhitespaceCount(" {\n  \"a\": 1\r\n}") == 7)
+  }
+
+  @Test(
+    "a statement of many resources is halved until each half fits, each half measured as written",
+    arguments: [700, 1500, 3000])
+  func halving(_ limit: Int) throws {
+    let resources = (0..<97).map { "arn:aws:s3:::bucket-\($0 % 7)/key-\(String(repeating: "x", count: $0 % 13))-\($0)" }
+    let statement = PolicyStatement(
+      label: "S3Object", index: 0, effect: .allow, actions: ["s3:GetObject", "s3:PutObject"], resources: resources)
+    let generator = Generator(options: .init(maxSize: limit))
+    let documents = try generator.documents([statement], name: "p")
+    let parts = documents.flatMap(\.statements)
+    #expect(parts.flatMap { $0.resources ?? [] } == resources)
+    #expect(parts.count > 1)
+    for document in documents { #expect(PolicyWriter.size(document) <= limit) }
+    // The halves are the tree of halvings: labels say the path, and no half fits whole with its sibling.
+    #expect(parts.allSatisfy { $0.label.hasPrefix("S3ObjectPart") })
+    for part in parts {
+      let alone = PolicyWriter.size(PolicyDocument(name: "", path: "", statements: [part]))
+      #expect(alone <= limit)
+    }
+  }
+
+  @Test(
+    "an ARN's service as ARN parses it",
+    arguments: [
+      ("arn:aws:s3:::b/k", "s3"), ("arn:aws:iam::1:role/a:b", "iam"), ("arn:aws:s3::b", nil), ("s3:::b/k", nil),
+      ("arn::lambda:us-east-1:1:function:f", "lambda"),
+    ])
+  func serviceOfARN(_ arn: String, _ service: String?) {
+    #expect(Generator.service(ofARN: arn).map(String.init) == service)
+    #expect(Generator.service(ofARN: arn).map(String.init) == ARN(arn)?.service)
+  }
+
+  @Test("common prefixes by character: byte by byte for ASCII, Foundation's otherwise")
+  func commonPrefixes() {
+    #expect(Generator.commonPrefix("logs/2026/a", "logs/2027/b") == "logs/202")
+    #expect(Generator.commonPrefix("abc", "abc") == "abc")
+    #expect(Generator.commonPrefix("", "abc") == "")
+    #expect(Generator.commonPrefix("e", "e\u{301}x") == "")  // é is one character
+    #expect(Generator.commonPrefix("a\r\nb", "a\r\nc") == "a\r\n")
+    #expect(Generator.commonPrefix("a\rb", "a\r\nc") == "a")
+  }
 }
