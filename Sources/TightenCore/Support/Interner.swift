@@ -11,12 +11,13 @@ final class Interner {
   /// Per id: where its bytes start in `storage`, and how many.
   private var offsets: UnsafeMutablePointer<Int>
   private var lengths: UnsafeMutablePointer<Int32>
-  private var hashes: UnsafeMutablePointer<UInt64>
+  /// Each string's hash, folded to 32 bits (enough to tell most strings apart, and to place them).
+  private var hashes: UnsafeMutablePointer<UInt32>
   private var idCapacity: Int
   private(set) var count = 0
-  /// Open addressing: 0 empty, else the id + 1 in the low 32 bits and the
-  /// hash's high 32 bits above, so a probe rarely reads an entry that differs.
-  private var slots: UnsafeMutablePointer<UInt64>
+  /// Open addressing: 0 empty, else the id + 1 (four bytes a slot: the
+  /// table is most of a worker's memory for strings).
+  private var slots: UnsafeMutablePointer<UInt32>
   private var mask: Int
   /// Ids below this are in `slots`; `append` adds strings without indexing them.
   private var indexed = 0
@@ -72,19 +73,16 @@ final class Interner {
 
   func intern(_ p: UnsafePointer<UInt8>?, _ n: Int) -> Int32 {
     if indexed < count { index() }
-    let h = Self.hash(p, n)
-    let tag = h & 0xFFFF_FFFF_0000_0000
-    var slot = Int(truncatingIfNeeded: h) & mask
+    let h = UInt32(truncatingIfNeeded: Self.hash(p, n))
+    var slot = Int(h) & mask
     while true {
       let entry = slots[slot]
       if entry == 0 { break }
-      if entry & 0xFFFF_FFFF_0000_0000 == tag {
-        let i = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-        if hashes[i] == h && Int(lengths[i]) == n
-          && (n == 0 || Platform.compare(storage.base + offsets[i], p!, count: n) == 0)
-        {
-          return Int32(truncatingIfNeeded: i)
-        }
+      let i = Int(entry) - 1
+      if hashes[i] == h && Int(lengths[i]) == n
+        && (n == 0 || Platform.compare(storage.base + offsets[i], p!, count: n) == 0)
+      {
+        return Int32(truncatingIfNeeded: i)
       }
       slot = (slot + 1) & mask
     }
@@ -98,7 +96,7 @@ final class Interner {
     hashes[id] = h
     count += 1
     storageCount += n
-    slots[slot] = tag | UInt64(id + 1)
+    slots[slot] = UInt32(id + 1)
     indexed = count
     if count * 2 > mask + 1 { growSlots() }
     return Int32(truncatingIfNeeded: id)
@@ -121,7 +119,7 @@ final class Interner {
   private func index() {
     while indexed < count {
       let i = indexed
-      hashes[i] = Self.hash(storage.base + offsets[i], Int(lengths[i]))
+      hashes[i] = UInt32(truncatingIfNeeded: Self.hash(storage.base + offsets[i], Int(lengths[i])))
       indexed += 1
       if indexed * 2 > mask + 1 {
         growSlots()
@@ -132,17 +130,16 @@ final class Interner {
   }
 
   private func insert(_ i: Int) {
-    let h = hashes[i]
-    var slot = Int(truncatingIfNeeded: h) & mask
+    var slot = Int(hashes[i]) & mask
     while slots[slot] != 0 { slot = (slot + 1) & mask }
-    slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(i + 1)
+    slots[slot] = UInt32(i + 1)
   }
 
   private func growIDs() {
     let capacity = idCapacity * 2
     let (o, l, h) = (
       UnsafeMutablePointer<Int>.allocate(capacity: capacity), UnsafeMutablePointer<Int32>.allocate(capacity: capacity),
-      UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+      UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
     )
     o.update(from: offsets, count: count)
     l.update(from: lengths, count: count)

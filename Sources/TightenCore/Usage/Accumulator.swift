@@ -258,9 +258,8 @@ final class Accumulator {
   /// made here so that the sorting runs on every core.
   func finish() -> UsagePart {
     let contexts = self.contexts.keys.map(context)
-    let rows = RowOrder.sorted(usage, names: names, contextRank: RowOrder.contextRanks(contexts))
-    usage = [:]
     resolutions = [:]
+    let rows = RowOrder.sorted(&usage, names: names, contextRank: RowOrder.contextRanks(contexts))
     var principals: [String: Int] = [:]
     for (id, n) in principalEvents { principals[string(id), default: 0] += n }
     var calls: [UnmappedCall: Int] = [:]

@@ -37,8 +37,9 @@ enum RowOrder {
 
   /// A worker's usage as sorted rows. Strings are ranked by their bytes once,
   /// so that the sort compares integers (packed into one key when they fit).
+  /// The tally is emptied as its rows are made.
   static func sorted(
-    _ usage: [Accumulator.UsageKey: UsageStats], names: Interner, contextRank: [Int]
+    _ usage: inout [Accumulator.UsageKey: UsageStats], names: Interner, contextRank: [Int]
   ) -> [Accumulator.Row] {
     var used = [Bool](repeating: false, count: names.count)
     for key in usage.keys {
@@ -50,27 +51,34 @@ enum RowOrder {
     var rank = [Int](repeating: 0, count: names.count)
     for (r, id) in byBytes.enumerated() { rank[Int(id)] = r }
     let packed = byBytes.count < 1 << 24 && contextRank.count < 1 << 16
-    var keyed: [(UInt64, Accumulator.Row)] = []
-    keyed.reserveCapacity(usage.count)
+    // The rows in one array and their sort keys in another: a row is written
+    // once more only, in its place (the tallies are most of a run's memory).
+    var rows: [Accumulator.Row] = []
+    rows.reserveCapacity(usage.count)
     for (key, stats) in usage {
-      let row = Accumulator.Row(action: key.action, resource: key.resource, context: key.context, stats: stats)
-      let sortKey =
+      rows.append(Accumulator.Row(action: key.action, resource: key.resource, context: key.context, stats: stats))
+    }
+    usage = [:]
+    var order: [(key: UInt64, index: Int32)] = []
+    order.reserveCapacity(rows.count)
+    for (i, row) in rows.enumerated() {
+      let key =
         packed
-        ? UInt64(rank[Int(key.action)]) << 40 | UInt64(rank[Int(key.resource)]) << 16
-          | UInt64(contextRank[Int(key.context)])
+        ? UInt64(rank[Int(row.action)]) << 40 | UInt64(rank[Int(row.resource)]) << 16
+          | UInt64(contextRank[Int(row.context)])
         : 0
-      keyed.append((sortKey, row))
+      order.append((key, Int32(i)))
     }
     if packed {
-      keyed.withUnsafeMutableBufferPointer { k in k.sort { $0.0 < $1.0 } }
+      order.withUnsafeMutableBufferPointer { k in k.sort { $0.key < $1.key } }
     } else {
-      keyed.sort { x, y in
-        let (a, b) = (x.1, y.1)
+      order.sort { x, y in
+        let (a, b) = (rows[Int(x.index)], rows[Int(y.index)])
         if a.action != b.action { return rank[Int(a.action)] < rank[Int(b.action)] }
         if a.resource != b.resource { return rank[Int(a.resource)] < rank[Int(b.resource)] }
         return contextRank[Int(a.context)] < contextRank[Int(b.context)]
       }
     }
-    return keyed.map(\.1)
+    return order.map { rows[Int($0.index)] }
   }
 }

@@ -1,10 +1,24 @@
 /// How often a permission was used, and when.
+///
+/// The times are kept as plain integers (no time: `Int64.max` first and
+/// `Int64.min` last), so a tally entry is 32 bytes and adding a call needs no
+/// branch on whether a time was seen yet.
 public struct UsageStats: Sendable, Equatable {
   public var count = 0
   /// Calls refused for want of this permission.
   public var denied = 0
-  public var firstSeen: Int64? = nil
-  public var lastSeen: Int64? = nil
+  private var first = Int64.max
+  private var last = Int64.min
+
+  public var firstSeen: Int64? {
+    get { first == .max ? nil : first }
+    set { first = newValue ?? .max }
+  }
+
+  public var lastSeen: Int64? {
+    get { last == .min ? nil : last }
+    set { last = newValue ?? .min }
+  }
 
   public init(count: Int = 0, denied: Int = 0, firstSeen: Int64? = nil, lastSeen: Int64? = nil) {
     self.count = count
@@ -18,15 +32,15 @@ public struct UsageStats: Sendable, Equatable {
     count += 1
     if isDenied { denied += 1 }
     if let time {
-      if firstSeen == nil || time < firstSeen! { firstSeen = time }
-      if lastSeen == nil || time > lastSeen! { lastSeen = time }
+      first = min(first, time)
+      last = max(last, time)
     }
   }
 
   public mutating func merge(_ other: UsageStats) {
     count += other.count
     denied += other.denied
-    if let t = other.firstSeen, firstSeen == nil || t < firstSeen! { firstSeen = t }
-    if let t = other.lastSeen, lastSeen == nil || t > lastSeen! { lastSeen = t }
+    first = min(first, other.first)
+    last = max(last, other.last)
   }
 }
