@@ -77,3 +77,19 @@ let package = Package(
   ],
   swiftLanguageModes: [.v6]
 )
+
+// Component benchmarks (issue 15: the scanner, the mapper, the string table)
+// with ordo-one/benchmark, only when TIGHTEN_BENCHMARKS is set (Scripts/bench
+// sets it): the build and the tests need nothing more.
+if Context.environment["TIGHTEN_BENCHMARKS"] != nil {
+  package.dependencies.append(
+    .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+  package.targets.append(
+    .executableTarget(
+      name: "Components",
+      dependencies: ["TightenCore", .product(name: "Benchmark", package: "benchmark")],
+      path: "Benchmarks/Components",
+      swiftSettings: strict,
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ))
+}

@@ -5,7 +5,7 @@
 ///     interner.string(id)               // the String, made once
 ///
 /// One per worker; not thread-safe.
-final class Interner {
+package final class Interner {
   private var storage: GrowableBytes
   private var storageCount = 0
   /// Per id: where its bytes start in `storage`, and how many.
@@ -14,7 +14,7 @@ final class Interner {
   /// Each string's hash, folded to 32 bits (enough to tell most strings apart, and to place them).
   private var hashes: UnsafeMutablePointer<UInt32>
   private var idCapacity: Int
-  private(set) var count = 0
+  package private(set) var count = 0
   /// Open addressing: 0 empty, else the id + 1 (four bytes a slot: the
   /// table is most of a worker's memory for strings).
   private var slots: UnsafeMutablePointer<UInt32>
@@ -23,7 +23,7 @@ final class Interner {
   private var indexed = 0
 
   /// `expected`: how many distinct strings to make room for at once.
-  init(expected: Int = 0) {
+  package init(expected: Int = 0) {
     storage = GrowableBytes(capacity: 1 << 16)
     idCapacity = max(expected, 512)
     offsets = .allocate(capacity: idCapacity)
@@ -62,16 +62,16 @@ final class Interner {
     return h ^ (h >> 32)
   }
 
-  func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+  package func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
     intern(bytes.baseAddress, bytes.count)
   }
 
-  func intern(_ string: String) -> Int32 {
+  package func intern(_ string: String) -> Int32 {
     var s = string
     return s.withUTF8 { intern($0) }
   }
 
-  func intern(_ p: UnsafePointer<UInt8>?, _ n: Int) -> Int32 {
+  package func intern(_ p: UnsafePointer<UInt8>?, _ n: Int) -> Int32 {
     if indexed < count { index() }
     let h = UInt32(truncatingIfNeeded: Self.hash(p, n))
     var slot = Int(h) & mask

@@ -6,7 +6,7 @@
 /// filter, the call's plan, then one of three ways to the permissions
 /// (resources the record names, a resolution seen before, or the mapper's
 /// full resolution with any refusal applied).
-final class Accumulator {
+package final class Accumulator {
   let mapper: PermissionMapper
   let names = Interner()
   private var filter: RecordFilter
@@ -81,14 +81,14 @@ final class Accumulator {
     var name: Int32
   }
 
-  init(filter: TrailFilter, mapper: PermissionMapper) {
+  package init(filter: TrailFilter, mapper: PermissionMapper) {
     self.filter = RecordFilter(filter)
     self.mapper = mapper
   }
 
   func string(_ id: Int32) -> String { names.text(id) }
 
-  func add(_ e: borrowing EventView) {
+  package func add(_ e: borrowing EventView) {
     total += 1
     if let reason = Exclusion.ofKind(e) { return exclude(reason) }
     let who = identify(e)
