@@ -76,6 +76,7 @@ public struct GenerateCommand: Sendable {
       input.paths.isEmpty && !templates.isEmpty
       ? TrailAnalyzer(workers: 1).analyze(bytes: Array(#"{"Records":[]}"#.utf8))
       : try input.analyze(mapper: mapper, observer: observer)
+    let laps = RunObserver.Laps(observer)
     let stack = options.lifecycle ? StackModel.build(templates: templates, analysis: analysis) : .empty
     let generator = Generator(options: options)
     let binding = PolicyBinding.of(analysis, filter: input.filter)
@@ -88,8 +89,11 @@ public struct GenerateCommand: Sendable {
       guard let declared else {
         let predicted = Self.predicted(stack, analysis, mapper.catalog)
         outcome.predicted = predicted
-        outcome.documents = try generator.documents(
-          generator.statements(from: analysis, predicted: predicted), name: "policy")
+        laps.lap("lifecycle")
+        let statements = generator.statements(from: analysis, predicted: predicted)
+        laps.lap("statements")
+        outcome.documents = try generator.documents(statements, name: "policy")
+        laps.lap("documents")
         (outcome.leftInPlace, outcome.code, outcome.codeFiles, outcome.notes) = try deliver(
           outcome.documents, binding, inputs: inputs(analysis, nil), templates: [:], originals: [:])
         return outcome
