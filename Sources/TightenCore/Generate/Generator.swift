@@ -44,7 +44,8 @@ public struct Generator: Sendable {
         byAction[permission.action, default: []].insert(resource)
       }
     }
-    let patterns = resourcePatterns(Set(byAction.values.flatMap { $0 } + passRoles.keys))
+    let patterns =
+      options.resources == .exact ? [:] : resourcePatterns(Set(byAction.values.flatMap { $0 } + passRoles.keys))
     // Statements: per service, actions grouped by the resources they need.
     var groups: [String: [Set<String>: [String]]] = [:]  // service → resources → actions
     for (action, resources) in byAction {

@@ -115,6 +115,8 @@ extension Generator {
   /// first wildcard, so each pattern is checked against that range of the
   /// sorted resources alone, never against every resource.
   static func withoutCovered(_ resources: Set<String>) -> Set<String> {
+    // Only a pattern covers another resource: without one, every resource stays.
+    guard resources.contains(where: { $0.containsByte(0x2A) || $0.containsByte(0x3F) }) else { return resources }
     // Each resource once in the matcher's form: a trail's escaped `${*}` is a character, not a wildcard.
     let prepared = resources.map { (text: $0, form: Glob.literals($0)) }
       .sorted { $0.form.bytesPrecede($1.form) }
