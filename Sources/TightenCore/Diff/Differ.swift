@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Compares a trail analysis with declared policies.
 public struct Differ: Sendable {
   public let policies: PolicySet
@@ -72,8 +70,7 @@ public struct Differ: Sendable {
     let evaluator = PolicyEvaluator(policies: policies, catalog: mapper.catalog)
     let rows = analysis.rows
     let chunks = max(1, min(workers * 4, rows.count / 2048 + 1))
-    let results = ResultSlots(count: chunks)
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+    return Parallel.map(chunks, threads: chunks) { chunk in
       var evaluated = Evaluated()
       var lastAction: Int32 = -1
       var plan = evaluator.plan(action: "")
@@ -90,9 +87,8 @@ public struct Differ: Sendable {
         if let reason = result.missing { evaluated.missing.append((i, reason)) }
         for entry in result.used { evaluated.used[entry, default: []].insert(row.action) }
       }
-      results.store(chunk, evaluated)
+      return evaluated
     }
-    return results.all()
   }
 
   /// Missing rows, summed over contexts per (action, resource), in row order.
@@ -199,13 +195,5 @@ public struct Differ: Sendable {
     let prefix = ActionName.service(of: entry).lowercased()
     if prefix.contains("*") || prefix.contains("?") || entry == "*" { return Int.max }
     return mapper.catalog.actions(of: prefix).filter { Glob.matches(entry, $0.name, ignoringCase: true) }.count
-  }
-
-  final class ResultSlots: @unchecked Sendable {
-    private var slots: [Evaluated?]
-    private let lock = DispatchQueue(label: "tighten.diff")
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ i: Int, _ value: Evaluated) { lock.sync { slots[i] = value } }
-    func all() -> [Evaluated] { lock.sync { slots.compactMap { $0 } } }
   }
 }

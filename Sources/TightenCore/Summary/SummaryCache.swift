@@ -142,9 +142,7 @@ public struct SummaryCache: Sendable {
       }
       tally.absorb(entry.part)
       times.add(span)
-      var counts = ScanCounts()
-      counts.invalid = entry.invalid
-      outcomes.append((i, .init(path: source.path, counts: counts, error: nil, summary: entry.files)))
+      outcomes.append((i, .init(path: source.path, entry: entry)))
     }
     let analysis = UsageMerge.merge(
       [tally.finish()], outcomes: outcomes, fileCount: sources.count, restoringPaths: false)

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Progress of a run, for a progress line.
@@ -74,37 +73,31 @@ public struct TrailAnalyzer: Sendable {
     }
     // With the cache, folders first: each unchanged folder's rollup stands for its files.
     let folders = cache.map { Self.folders(files, in: $0) } ?? []
-    let rollups = Slots<FolderResult>(count: folders.count)
-    if let cache {
-      parallel(folders.count) { i in
-        let folder = folders[i]
-        let entry = cache.lookupRollup(folder.sources, shownAs: folder.range.map { files[$0].display })
-        rollups.store(i, FolderResult(entry: entry))
-        if entry != nil { report(folder.range.count, 0) }
-      }
-    }
+    let rollups: [SummaryReader.Summary?] =
+      cache.map { cache in
+        Parallel.map(folders.count, threads: workers) { i -> SummaryReader.Summary? in
+          let folder = folders[i]
+          let entry = cache.lookupRollup(folder.sources, shownAs: folder.range.map { files[$0].display })
+          if entry != nil { report(folder.range.count, 0) }
+          return entry
+        }
+      } ?? []
     var pending = [Bool](repeating: true, count: files.count)
     var parts: [UsagePart] = []
     var outcomes: [(Int, FileOutcome)] = []
     var cacheCounts = SummaryCache.Counts()
-    for (folder, result) in zip(folders, rollups.results()) {
-      guard let entry = result?.entry else { continue }
+    for (folder, entry) in zip(folders, rollups) {
+      guard let entry else { continue }
       for i in folder.range { pending[i] = false }
       parts.append(entry.part)
-      var counts = ScanCounts()
-      counts.invalid = entry.invalid
       outcomes.append(
-        (
-          folder.range.lowerBound,
-          FileOutcome(path: files[folder.range.lowerBound].display, counts: counts, error: nil, summary: entry.files)
-        ))
+        (folder.range.lowerBound, FileOutcome(path: files[folder.range.lowerBound].display, entry: entry)))
       cacheCounts.hits += folder.range.count
     }
     let toRead = files.indices.filter { pending[$0] }
     let count = min(workers, max(toRead.count, 1))
     let next = Atomic<Int>(0)
-    let slots = Slots<WorkerResult>(count: count)
-    parallel(count, threads: count) { worker in
+    let results = Parallel.map(count, threads: count) { _ in
       let accumulator = Accumulator(filter: filter, mapper: mapper)
       let scanner = RecordScanner(limits: scanLimits)
       var outcomes: [(Int, FileOutcome)] = []
@@ -120,22 +113,19 @@ public struct TrailAnalyzer: Sendable {
         outcomes.append((index, outcome))
         report(1, outcome.counts.records)
       }
-      slots.store(
-        worker, WorkerResult(parts: [accumulator.finish()] + parts, outcomes: outcomes, cacheCounts: cacheCounts))
+      return WorkerResult(parts: [accumulator.finish()] + parts, outcomes: outcomes, cacheCounts: cacheCounts)
     }
     if let timing { timing("workers") }
-    let results = slots.results().compactMap { $0 }
     for r in results { cacheCounts.add(r.cacheCounts) }
     outcomes += results.flatMap(\.outcomes)
     if let cache {
       // Folders read file by file whose files all have an entry now: their rollups, for the next run.
       var cached = [Bool](repeating: false, count: files.count)
       for (index, outcome) in outcomes where outcome.cached { cached[index] = true }
-      let missing = zip(folders, rollups.results()).filter { folder, result in
-        result?.entry == nil && folder.range.allSatisfy { cached[$0] }
+      let missing = zip(folders, rollups).filter { folder, entry in
+        entry == nil && folder.range.allSatisfy { cached[$0] }
       }.map(\.0)
-      let written = Slots<SummaryCache.Counts>(count: missing.count)
-      parallel(missing.count) { i in
+      let written = Parallel.map(missing.count, threads: workers) { i in
         var counts = SummaryCache.Counts()
         do throws(FileWriteError) {
           _ = try cache.storeRollup(missing[i].sources, mapper: mapper)
@@ -143,9 +133,9 @@ public struct TrailAnalyzer: Sendable {
           counts.unwritable += 1
           counts.firstFailure = error.description
         }
-        written.store(i, counts)
+        return counts
       }
-      for counts in written.results() { if let counts { cacheCounts.add(counts) } }
+      for counts in written { cacheCounts.add(counts) }
     }
     var merged = UsageMerge.merge(
       parts + results.flatMap(\.parts), outcomes: outcomes, fileCount: files.count, restoringPaths: restoringPaths)
@@ -154,19 +144,10 @@ public struct TrailAnalyzer: Sendable {
     return merged
   }
 
-  /// Runs `body` once for each of `0..<count`, on up to `threads` threads (default: the workers).
-  private func parallel(_ count: Int, threads: Int? = nil, _ body: @Sendable (Int) -> Void) {
-    Parallel.forEach(count, threads: threads ?? workers, body)
-  }
-
   /// A run of two or more trail files in one folder, none given twice, as the cache knows them.
   struct Folder {
     var range: Range<Int>
     var sources: [SummaryCache.Source]
-  }
-
-  struct FolderResult: @unchecked Sendable {
-    var entry: SummaryReader.Summary?
   }
 
   /// The folders of `files`: runs of files side by side in the list with
@@ -214,6 +195,21 @@ public struct TrailAnalyzer: Sendable {
     var summary: SummaryFiles? = nil
     /// With the cache: the file has an entry (read from it, or written).
     var cached = false
+
+    init(path: String, counts: ScanCounts, error: InputError?) {
+      self.path = path
+      self.counts = counts
+      self.error = error
+    }
+
+    /// An input whose tally was read from a usage summary (given, or a cache entry).
+    init(path: String, entry: SummaryReader.Summary, cached: Bool = false) {
+      self.path = path
+      counts = ScanCounts()
+      counts.invalid = entry.invalid
+      summary = entry.files
+      self.cached = cached
+    }
   }
 
   /// Reads one input: a trail file into the worker's tally, or a usage
@@ -230,8 +226,7 @@ public struct TrailAnalyzer: Sendable {
       if try reader.peek(UsageSummary.magic.count) == UsageSummary.magic {
         let summary = try SummaryReader.read(reader, filter: filter)
         addPart(summary.part)
-        counts.invalid = summary.invalid
-        return FileOutcome(path: path.display, counts: counts, error: nil, summary: summary.files)
+        return FileOutcome(path: path.display, entry: summary)
       }
       try scanner.scan(reader, counts: &counts) { event in accumulator.add(event) }
       return FileOutcome(path: path.display, counts: counts, error: nil)
@@ -251,9 +246,7 @@ public struct TrailAnalyzer: Sendable {
     if let entry = cache.lookup(source, shownAs: path.display) {
       counts.hits += 1
       accumulator.absorb(entry.part)
-      var scanCounts = ScanCounts()
-      scanCounts.invalid = entry.invalid
-      return FileOutcome(path: path.display, counts: scanCounts, error: nil, summary: entry.files, cached: true)
+      return FileOutcome(path: path.display, entry: entry, cached: true)
     }
     counts.misses += 1
     let own = Accumulator(filter: filter, mapper: mapper)
@@ -282,15 +275,6 @@ public struct TrailAnalyzer: Sendable {
     var parts: [UsagePart]
     var outcomes: [(Int, FileOutcome)]
     var cacheCounts = SummaryCache.Counts()
-  }
-
-  /// One result per task, each written by its own task only.
-  final class Slots<Result>: @unchecked Sendable {
-    private let lock = Mutex(())
-    private var slots: [Result?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ index: Int, _ result: Result) { lock.withLock { _ in slots[index] = result } }
-    func results() -> [Result?] { lock.withLock { _ in slots } }
   }
 
 }
