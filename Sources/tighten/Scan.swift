@@ -26,8 +26,9 @@ struct Scan: ParsableCommand {
     }
     switch format {
     case .json:
-      ScanReport.json(analysis, to: Terminal.standardOutput())
-      if trails.timing { Terminal.error("timing: output done\n") }
+      let started = Platform.monotonicSeconds()
+      ScanReport.json(analysis, to: Terminal.standardOutput(), threads: trails.jobs ?? Platform.processorCount)
+      if trails.timing { Terminal.error("timing: output \(Platform.monotonicSeconds() - started) s\n") }
     default: Terminal.write(ScanReport.text(analysis))
     }
     try finish(status)

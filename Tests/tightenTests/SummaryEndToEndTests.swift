@@ -87,7 +87,8 @@ struct SummaryEndToEndTests {
       lines.removeLast()
     } else {
       let i = try #require(lines.firstIndex { $0.hasPrefix("{\"rows\":[[") })
-      lines[i] = "{\"rows\":[[99999" + lines[i].dropFirst("{\"rows\":[[0".count)
+      let firstID = lines[i].dropFirst("{\"rows\":[[".count).prefix { $0.isNumber }
+      lines[i] = "{\"rows\":[[99999" + lines[i].dropFirst("{\"rows\":[[".count + firstID.count)
     }
     let path = try Fixtures.write(TestGzip.compress(lines.joined(separator: "\n") + "\n"), to: "bad.gz", in: folder)
     let r = try Binary.run(["scan", path, Self.deploy2, "--quiet"])

@@ -4,14 +4,15 @@ public enum ScanReport {
     ByteSink.collect { json(a, to: $0) }
   }
 
-  /// Writes the JSON of CLI.md, streaming the permission rows.
-  public static func json(_ a: TrailAnalysis, to out: ByteSink) {
+  /// Writes the JSON of CLI.md, streaming the permission rows, made on up
+  /// to `threads` threads.
+  public static func json(_ a: TrailAnalysis, to out: ByteSink, threads: Int = 1) {
     out.append("{\n" as StaticString)
     for (name, value) in commonMembers(a) {
       out.append("  \(JSONWriter.quote(name)): \(value.pretty(indent: "  ")),\n")
     }
     out.append("  \"permissions\": " as StaticString)
-    permissionRows(a, to: out)
+    permissionRows(a, to: out, threads: threads)
     out.append(",\n  \"unmapped\": " as StaticString)
     var unmapped = ""
     JSONWriter.rows(a.unmapped, into: &unmapped) { row, text in text += unmappedJSON(row).compact }
@@ -21,10 +22,40 @@ public enum ScanReport {
   }
 
   /// `[ {"action": …, "resource": …, "count": …, …}, … ]`, one row per line.
-  static func permissionRows(_ a: TrailAnalysis, to out: ByteSink) {
-    var first = true
+  ///
+  /// Rows are made in rounds: each of `threads` threads writes the lines of
+  /// its own run of rows into its own sink, and the sinks go out in order,
+  /// so memory holds a few megabytes of output, not all of it.
+  /// `piece`: rows a thread writes in one go (16,384: about 3 MB of JSON).
+  static func permissionRows(_ a: TrailAnalysis, to out: ByteSink, threads: Int = 1, piece: Int = 16_384) {
+    guard !a.rows.isEmpty else { return out.append("[]" as StaticString) }
+    let pieces = a.permissionRanges(piece: piece)
+    let sinks = Sinks(count: min(max(1, threads), pieces.count))
+    for round in stride(from: 0, to: pieces.count, by: sinks.count) {
+      let count = min(sinks.count, pieces.count - round)
+      Parallel.forEach(count, threads: count) { i in
+        permissionLines(a, rows: pieces[round + i], first: round + i == 0, to: sinks[i])
+      }
+      for i in 0..<count { sinks[i].drain(into: out) }
+    }
+    out.append("\n  ]" as StaticString)
+  }
+
+  /// One sink per thread, each written by one thread in a round and drained
+  /// by the caller between rounds.
+  private final class Sinks: @unchecked Sendable {
+    private let sinks: [ByteSink]
+    init(count: Int) { sinks = (0..<count).map { _ in ByteSink(holding: 1 << 22) } }
+    var count: Int { sinks.count }
+    subscript(i: Int) -> ByteSink { sinks[i] }
+  }
+
+  /// The lines of the permissions of `rows`, each after `,` but the very first.
+  private static func permissionLines(_ a: TrailAnalysis, rows: Range<Int>, first: Bool, to out: ByteSink) {
+    var first = first
     var classifier = ResourceBasisClassifier()
-    a.forEachPermission { action, resource, stats in
+    a.forEachPermissionID(rows: rows) { actionID, resourceID, stats in
+      let (action, resource) = (a.bytes(actionID), a.bytes(resourceID))
       out.append(first ? "[\n    {\"action\": " as StaticString : ",\n    {\"action\": " as StaticString)
       first = false
       out.appendQuoted(action)
@@ -43,7 +74,6 @@ public enum ScanReport {
       out.appendTimestamp(stats.lastSeen)
       out.append("}" as StaticString)
     }
-    out.append(first ? "[]" as StaticString : "\n  ]" as StaticString)
   }
 
   /// `files`, `events` and `principals`, shared by every command's JSON.

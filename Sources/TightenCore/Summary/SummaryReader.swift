@@ -22,6 +22,8 @@ struct SummaryReader {
   private var expectedRows = 0
   private var expectedStrings = 0
   private var contextRank: [Int] = []
+  /// Each string id's rank in the byte order of the table (equal strings share one).
+  private var stringRank: [Int] = []
   private let arena = ByteArena(capacity: 1024)
 
   /// Reads the summary `reader` holds, as a run with `filter` would use it.
@@ -260,6 +262,9 @@ struct SummaryReader {
     guard part.names.count == expectedStrings else {
       throw c.malformed("rows before the whole string table (\(part.names.count) of \(expectedStrings) strings)")
     }
+    if part.byBytes.isEmpty && part.names.count > 0 {
+      (part.byBytes, stringRank) = RowOrder.byteOrder(Array(0..<Int32(part.names.count)), names: part.names)
+    }
     try c.expect(ASCII.openBracket, "'['")
     var first = true
     let names = part.names
@@ -283,10 +288,10 @@ struct SummaryReader {
         action: Int32(action), resource: Int32(resource), context: Int32(context),
         stats: UsageStats(count: count, denied: denied, firstSeen: firstSeen, lastSeen: lastSeen))
       if let last = part.rows.last {
-        let order = RowOrder.compare(
-          (names.bytes(last.action), names.bytes(last.resource), contextRank[Int(last.context)]),
-          (names.bytes(row.action), names.bytes(row.resource), contextRank[context]))
-        guard order < 0 else { throw c.malformed("rows out of order") }
+        let before = (stringRank[Int(last.action)], stringRank[Int(last.resource)], contextRank[Int(last.context)])
+        guard before < (stringRank[action], stringRank[resource], contextRank[context]) else {
+          throw c.malformed("rows out of order")
+        }
       }
       part.rows.append(row)
     }

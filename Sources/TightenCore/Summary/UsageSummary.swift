@@ -22,6 +22,8 @@
 ///     {"rows":[[action,resource,context,count,denied,firstSeen,lastSeen],…]}   repeated by 4,096
 ///     {"end":{"rows":N}}
 ///
+/// tighten writes the string table in byte order, so the ids' order is the
+/// strings' (a reader takes any order: it sorts a table that is not).
 /// Rows point into the string table (action, resource) and the contexts
 /// (counted from 0 over all `contexts` lines); times are epoch seconds or
 /// null; rows are sorted by action bytes, resource bytes, then context.

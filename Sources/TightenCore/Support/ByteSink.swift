@@ -21,6 +21,20 @@ public final class ByteSink {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// A sink that keeps all it is given, for `drain`: one thread's piece
+  /// of a report made on several.
+  init(holding capacity: Int) {
+    flushAt = .max
+    write = { _ in }
+    buffer.reserve(capacity)
+  }
+
+  /// Appends all this sink holds to `other`, and empties this one.
+  func drain(into other: ByteSink) {
+    other.append(UnsafeBufferPointer(start: buffer.base, count: buffer.count))
+    buffer.reset()
+  }
+
   public func flush() {
     if buffer.count > 0 {
       write(UnsafeBufferPointer(start: buffer.base, count: buffer.count))

@@ -15,6 +15,8 @@ package final class Interner {
   private var hashes: UnsafeMutablePointer<UInt32>
   private var idCapacity: Int
   package private(set) var count = 0
+  /// The bytes of all the strings together.
+  var byteCount: Int { storageCount }
   /// Open addressing: 0 empty, else the id + 1 (four bytes a slot: the
   /// table is most of a worker's memory for strings).
   private var slots: UnsafeMutablePointer<UInt32>
@@ -22,9 +24,10 @@ package final class Interner {
   /// Ids below this are in `slots`; `append` adds strings without indexing them.
   private var indexed = 0
 
-  /// `expected`: how many distinct strings to make room for at once.
-  package init(expected: Int = 0) {
-    storage = GrowableBytes(capacity: 1 << 16)
+  /// `expected`: how many distinct strings to make room for at once, and
+  /// `bytes`: how many bytes they hold together.
+  package init(expected: Int = 0, bytes: Int = 0) {
+    storage = GrowableBytes(capacity: max(bytes, 1 << 16))
     idCapacity = max(expected, 512)
     offsets = .allocate(capacity: idCapacity)
     lengths = .allocate(capacity: idCapacity)

@@ -192,7 +192,7 @@ public enum Platform {
   // MARK: - Process
 
   /// Processors online (at least 1).
-  static var processorCount: Int {
+  public static var processorCount: Int {
     let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
     return n > 0 ? n : 1
   }

@@ -24,6 +24,9 @@ package final class Accumulator {
   var times = UsagePart.Times()
 
   private var plans: [PairKey: PlanEntry] = [:]
+  /// Plans by their strings, shared by the tallies one worker makes (one per
+  /// file, with the cache), so each call is planned once per worker.
+  let planCache: PlanCache
   /// Resolutions of calls without record resources, by plan, parameters, region and account.
   private var resolutions: [ResolutionKey: [Resolved]] = [:]
   /// What each refusal message names, by interned message.
@@ -81,9 +84,26 @@ package final class Accumulator {
     var name: Int32
   }
 
-  package init(filter: TrailFilter, mapper: PermissionMapper) {
+  /// `sharing`: another tally of the same worker whose plans this one reuses.
+  package init(filter: TrailFilter, mapper: PermissionMapper, sharing other: Accumulator? = nil) {
     self.filter = RecordFilter(filter)
     self.mapper = mapper
+    planCache = other?.planCache ?? PlanCache()
+  }
+
+  /// Call plans by event source and name; one thread's.
+  final class PlanCache {
+    private var plans: [String: [String: CallPlan]] = [:]
+    /// How many calls were planned.
+    private(set) var count = 0
+
+    func plan(source: String, event: String, _ make: () -> CallPlan) -> CallPlan {
+      if let known = plans[source]?[event] { return known }
+      let plan = make()
+      plans[source, default: [:]][event] = plan
+      count += 1
+      return plan
+    }
   }
 
   func string(_ id: Int32) -> String { names.text(id) }
@@ -131,7 +151,8 @@ package final class Accumulator {
 
   private func planEntry(_ pair: PairKey) -> PlanEntry {
     if let known = plans[pair] { return known }
-    let plan = mapper.plan(source: string(pair.source), event: string(pair.name))
+    let (source, event) = (string(pair.source), string(pair.name))
+    let plan = planCache.plan(source: source, event: event) { mapper.plan(source: source, event: event) }
     var first: Int32 = -1
     if case .actions(let actions) = plan.kind, let action = actions.first { first = names.intern(action.action.name) }
     let entry = PlanEntry(plan: plan, firstAction: first)
@@ -259,7 +280,7 @@ package final class Accumulator {
   func finish() -> UsagePart {
     let contexts = self.contexts.keys.map(context)
     resolutions = [:]
-    let rows = RowOrder.sorted(&usage, names: names, contextRank: RowOrder.contextRanks(contexts))
+    let (rows, byBytes) = RowOrder.sorted(&usage, names: names, contextRank: RowOrder.contextRanks(contexts))
     var principals: [String: Int] = [:]
     for (id, n) in principalEvents { principals[string(id), default: 0] += n }
     var calls: [UnmappedCall: Int] = [:]
@@ -269,7 +290,7 @@ package final class Accumulator {
       calls[call, default: 0] += n
     }
     return UsagePart(
-      names: names, rows: rows, contexts: contexts,
+      names: names, byBytes: byBytes, rows: rows, contexts: contexts,
       counts: UsagePart.Counts(
         total: total, counted: counted, excluded: excluded, principals: principals, unmapped: calls,
         dataEventSources: Set(dataEventSources.map(string)), times: times))

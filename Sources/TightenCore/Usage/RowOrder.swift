@@ -40,16 +40,13 @@ enum RowOrder {
   /// The tally is emptied as its rows are made.
   static func sorted(
     _ usage: inout [Accumulator.UsageKey: UsageStats], names: Interner, contextRank: [Int]
-  ) -> [Accumulator.Row] {
+  ) -> (rows: [Accumulator.Row], byBytes: [Int32]) {
     var used = [Bool](repeating: false, count: names.count)
     for key in usage.keys {
       used[Int(key.action)] = true
       used[Int(key.resource)] = true
     }
-    var byBytes = (0..<Int32(names.count)).filter { used[Int($0)] }
-    byBytes.withUnsafeMutableBufferPointer { ids in ids.sort { names.less($0, $1) } }
-    var rank = [Int](repeating: 0, count: names.count)
-    for (r, id) in byBytes.enumerated() { rank[Int(id)] = r }
+    let (byBytes, rank) = byteOrder((0..<Int32(names.count)).filter { used[Int($0)] }, names: names)
     let packed = byBytes.count < 1 << 24 && contextRank.count < 1 << 16
     // The rows in one array and their sort keys in another: a row is written
     // once more only, in its place (the tallies are most of a run's memory).
@@ -79,6 +76,28 @@ enum RowOrder {
         return contextRank[Int(a.context)] < contextRank[Int(b.context)]
       }
     }
-    return order.map { rows[Int($0.index)] }
+    return (order.map { rows[Int($0.index)] }, byBytes)
+  }
+
+  /// `ids` in the byte order of their strings, and each id's rank in that
+  /// order (equal strings share a rank; ids not given rank 0). Ids already
+  /// in strictly rising order, as a summary's table is written, are only
+  /// checked.
+  static func byteOrder(_ ids: [Int32], names: Interner) -> (sorted: [Int32], rank: [Int]) {
+    var rank = [Int](repeating: 0, count: names.count)
+    var sorted = ids
+    var i = 1
+    while i < sorted.count && names.less(sorted[i - 1], sorted[i]) { i += 1 }
+    if i >= sorted.count {
+      for (r, id) in sorted.enumerated() { rank[Int(id)] = r }
+      return (sorted, rank)
+    }
+    sorted.withUnsafeMutableBufferPointer { ids in ids.sort { names.less($0, $1) } }
+    var r = 0
+    for (i, id) in sorted.enumerated() {
+      if i > 0 && names.less(sorted[i - 1], id) { r += 1 }
+      rank[Int(id)] = r
+    }
+    return (sorted, rank)
   }
 }

@@ -110,17 +110,41 @@ public struct TrailAnalysis: @unchecked Sendable {
   }
 
   func forEachPermissionID(_ body: (_ action: Int32, _ resource: Int32, _ stats: UsageStats) -> Void) {
-    var i = 0
-    while i < rows.count {
+    forEachPermissionID(rows: rows.indices, body)
+  }
+
+  /// The permissions of `rows` (a range from `permissionRanges`).
+  func forEachPermissionID(
+    rows range: Range<Int>, _ body: (_ action: Int32, _ resource: Int32, _ stats: UsageStats) -> Void
+  ) {
+    var i = range.lowerBound
+    while i < range.upperBound {
       var stats = rows[i].stats
       var j = i + 1
-      while j < rows.count && rows[j].action == rows[i].action && rows[j].resource == rows[i].resource {
+      while j < range.upperBound && rows[j].action == rows[i].action && rows[j].resource == rows[i].resource {
         stats.merge(rows[j].stats)
         j += 1
       }
       body(rows[i].action, rows[i].resource, stats)
       i = j
     }
+  }
+
+  /// The rows cut into runs of about `piece` rows, each cut between two
+  /// permissions (a permission's rows, one per context, stay in one run).
+  func permissionRanges(piece: Int) -> [Range<Int>] {
+    var ranges: [Range<Int>] = []
+    var start = 0
+    while start < rows.count {
+      var end = min(start + piece, rows.count)
+      while end < rows.count && rows[end].action == rows[end - 1].action && rows[end].resource == rows[end - 1].resource
+      {
+        end += 1
+      }
+      ranges.append(start..<end)
+      start = end
+    }
+    return ranges
   }
 
   /// Usage summed over contexts, in order, as the bytes of the action and

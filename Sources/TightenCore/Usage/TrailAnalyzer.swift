@@ -82,6 +82,7 @@ public struct TrailAnalyzer: Sendable {
           return entry
         }
       } ?? []
+    if let timing { timing("rollups") }
     var pending = [Bool](repeating: true, count: files.count)
     var parts: [UsagePart] = []
     var outcomes: [(Int, FileOutcome)] = []
@@ -136,9 +137,11 @@ public struct TrailAnalyzer: Sendable {
         return counts
       }
       for counts in written { cacheCounts.add(counts) }
+      if let timing { timing("rollups written") }
     }
     var merged = UsageMerge.merge(
-      parts + results.flatMap(\.parts), outcomes: outcomes, fileCount: files.count, restoringPaths: restoringPaths)
+      parts + results.flatMap(\.parts), outcomes: outcomes, fileCount: files.count, restoringPaths: restoringPaths,
+      threads: workers)
     if cache != nil { merged.cacheCounts = cacheCounts }
     if let timing { timing("merge") }
     return merged
@@ -249,7 +252,7 @@ public struct TrailAnalyzer: Sendable {
       return FileOutcome(path: path.display, entry: entry, cached: true)
     }
     counts.misses += 1
-    let own = Accumulator(filter: filter, mapper: mapper)
+    let own = Accumulator(filter: filter, mapper: mapper, sharing: accumulator)
     var summaryPart: UsagePart? = nil
     var outcome = read(path, scanner, own) { summaryPart = $0 }
     if let summaryPart {  // a usage summary given as input: not cached

@@ -1,9 +1,11 @@
 /// Merges tallies into one `TrailAnalysis`: the workers' of one run, and
 /// those read from usage summaries of other runs.
 ///
-/// Each part's rows are sorted in `RowOrder` over its own string table, so
-/// the rows merge in one k-way pass; only the strings that rows use are
-/// copied into the result's table. Counts are summed, contexts are numbered
+/// Each part's rows are sorted in `RowOrder` over its own string table, and
+/// each part knows its strings' byte order, so the tables merge in one
+/// k-way pass (no hashing: only the strings rows use are copied, in byte
+/// order, so the result's ids are in byte order), then the rows in another,
+/// comparing ids. Counts are summed, contexts are numbered
 /// anew across parts, and per-file outcomes are put back in file order, so
 /// the result is the same whatever the number of workers and however the
 /// files were split between summaries.
@@ -17,20 +19,24 @@ struct UsageMerge {
   /// `restoringPaths: false` keeps rows as the parts had them, for a summary:
   /// IAM paths are restored once the whole picture is merged.
   static func merge(
-    _ parts: [UsagePart], outcomes: [(Int, TrailAnalyzer.FileOutcome)], fileCount: Int, restoringPaths: Bool = true
+    _ parts: [UsagePart], outcomes: [(Int, TrailAnalyzer.FileOutcome)], fileCount: Int, restoringPaths: Bool = true,
+    threads: Int = 1
   ) -> TrailAnalysis {
     var merge = UsageMerge(parts: parts)
     merge.sumCounts()
     merge.mergeContexts()
     merge.collectOutcomes(outcomes, fileCount: fileCount)
-    merge.mergeRows()
+    merge.mergeRows(threads: threads)
     if restoringPaths { merge.result.restoreIAMPaths(contextRank: merge.contextRank) }
     return merge.result
   }
 
   private init(parts: [UsagePart]) {
     self.parts = parts
-    result = TrailAnalysis(strings: Interner(expected: min(parts.reduce(0) { $0 + $1.rows.count }, 1 << 22)))
+    result = TrailAnalysis(
+      strings: Interner(
+        expected: min(parts.reduce(0) { $0 + $1.names.count }, 1 << 22),
+        bytes: min(parts.reduce(0) { $0 + $1.names.byteCount }, 1 << 30)))
   }
 
   /// Events, exclusions, principals, unmapped calls and data-event sources.
@@ -107,72 +113,202 @@ struct UsageMerge {
     result.files.warnings.sortByPath()
   }
 
+  /// The parts' string tables joined in byte order: each part's `byBytes`
+  /// merged k-way, equal strings given one id. The merged ids are then in
+  /// byte order too, so rows compare by their ids. Returns, for each part,
+  /// where its ids start in the map, and the map from the parts' ids to
+  /// the merged ones (-1: a string no row uses).
+  ///
+  /// The strings are cut into `threads` slices at strings of the largest
+  /// part, each slice merged on its own thread; the slices' strings are
+  /// then appended in order.
+  private mutating func mergeStrings(threads: Int) -> (base: [Int], ids: [Int32]) {
+    let (names, orders) = (parts.map(\.names), parts.map(\.byBytes))
+    let base = names.reduce(into: [0]) { base, table in base.append(base.last! + table.count) }
+    let ids = SharedInt32s(count: base[names.count])
+    for (w, part) in parts.enumerated() {
+      for row in part.rows {
+        ids[base[w] + Int(row.action)] = -2
+        ids[base[w] + Int(row.resource)] = -2
+      }
+    }
+    // Slices cut at strings of the largest part, at even steps.
+    let largest = orders.indices.max { orders[$0].count < orders[$1].count } ?? 0
+    let pivots: [Int32] =
+      threads < 2 || orders.isEmpty || orders[largest].count < 4 * threads
+      ? [] : (1..<threads).map { k in orders[largest][orders[largest].count * k / threads] }
+    let ranges = (0...pivots.count).map { k in
+      orders.indices.map { w in
+        let bound = { (pivot: Int32) in
+          lowerBound(orders[w].count) { compareBytes(names[w].bytes(orders[w][$0]), names[largest].bytes(pivot)) < 0 }
+        }
+        return (k == 0 ? 0 : bound(pivots[k - 1]))..<(k == pivots.count ? orders[w].count : bound(pivots[k]))
+      }
+    }
+    // Each slice: the (part, id) of each distinct string in order; ids mapped to the slice's own count.
+    let parts = self.parts
+    let slices = Parallel.map(ranges.count, threads: threads) { k -> [(part: Int, id: Int32)] in
+      let names = parts.map(\.names)  // read only: the tables are finished
+      var cursors = ranges[k].map(\.lowerBound)
+      let ends = ranges[k].map(\.upperBound)
+      let key = { (w: Int) in StringKey(bytes: names[w].bytes(orders[w][cursors[w]]), part: w) }
+      var heap = Heap(orders.indices.filter { cursors[$0] < ends[$0] }.map(key))
+      var distinct: [(part: Int, id: Int32)] = []
+      var last: UnsafeBufferPointer<UInt8>? = nil
+      while let top = heap.top {
+        let w = top.part
+        let id = orders[w][cursors[w]]
+        cursors[w] += 1
+        if cursors[w] < ends[w] { heap.replaceTop(key(w)) } else { heap.removeTop() }
+        guard ids[base[w] + Int(id)] == -2 else { continue }
+        if last == nil || compareBytes(last!, top.bytes) != 0 {
+          distinct.append((w, id))
+          last = top.bytes
+        }
+        ids[base[w] + Int(id)] = Int32(distinct.count - 1)
+      }
+      return distinct
+    }
+    // The strings in order; each slice's ids moved up by the strings before it.
+    let strings = result.strings
+    var offset: Int32 = 0
+    for (k, slice) in slices.enumerated() {
+      for (w, id) in slice {
+        let bytes = names[w].bytes(id)
+        strings.append(bytes.baseAddress, bytes.count)
+      }
+      if offset > 0 {
+        for w in orders.indices {
+          for position in ranges[k][w] where ids[base[w] + Int(orders[w][position])] >= 0 {
+            ids[base[w] + Int(orders[w][position])] += offset
+          }
+        }
+      }
+      offset += Int32(slice.count)
+    }
+    return (base, ids.values())
+  }
+
   /// The k-way merge of the parts' sorted rows, through a heap of the
   /// parts by their next row; equal rows (same action, resource and
-  /// context) from several parts are summed.
-  private mutating func mergeRows() {
+  /// context) from several parts are summed. (One thread: split between
+  /// threads, the joining of the pieces costs what the threads save.)
+  private mutating func mergeRows(threads: Int) {
+    let (base, ids) = mergeStrings(threads: threads)
     let lists = parts.map(\.rows)
-    let tables = parts.map(\.names)
+    let contextMaps = self.contextMaps
+    let contextRank = self.contextRank.map { Int32($0) }
     var cursors = [Int](repeating: 0, count: lists.count)
+    /// Part `w`'s next row in merged ids, as its place in the order.
+    func key(_ w: Int) -> RowKey {
+      let row = lists[w][cursors[w]]
+      let context = contextMaps[w][Int(row.context)]
+      return RowKey(
+        action: ids[base[w] + Int(row.action)], resource: ids[base[w] + Int(row.resource)],
+        contextRank: contextRank[Int(context)], context: context, part: Int32(w))
+    }
+    var heap = Heap(lists.indices.filter { !lists[$0].isEmpty }.map(key))
     var rows: [TrailAnalysis.Row] = []
     rows.reserveCapacity(lists.reduce(0) { $0 + $1.count })
-    let strings = result.strings
-    let contextMaps = self.contextMaps
-    let contextRank = self.contextRank
-    /// Whether part `a`'s next row comes before part `b`'s (the part's index breaks ties).
-    func precedes(_ a: Int, _ b: Int) -> Bool {
-      let x = lists[a][cursors[a]]
-      let y = lists[b][cursors[b]]
-      let order = RowOrder.compare(
-        (tables[a].bytes(x.action), tables[a].bytes(x.resource), contextRank[Int(contextMaps[a][Int(x.context)])]),
-        (tables[b].bytes(y.action), tables[b].bytes(y.resource), contextRank[Int(contextMaps[b][Int(y.context)])]))
-      return order < 0 || (order == 0 && a < b)
-    }
-    var heap = lists.indices.filter { !lists[$0].isEmpty }
-    func siftDown(_ start: Int) {
-      var i = start
-      while true {
-        let left = 2 * i + 1
-        if left >= heap.count { return }
-        var child = left
-        if left + 1 < heap.count && precedes(heap[left + 1], heap[left]) { child = left + 1 }
-        if !precedes(heap[child], heap[i]) { return }
-        heap.swapAt(i, child)
-        i = child
-      }
-    }
-    for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
-    var lastAction: (part: Int, id: Int32, global: Int32) = (-1, -1, -1)
-    var lastResource: UnsafeBufferPointer<UInt8>? = nil
-    while let w = heap.first {
-      let row = lists[w][cursors[w]]
+    while let top = heap.top {
+      let w = Int(top.part)
+      let stats = lists[w][cursors[w]].stats
       cursors[w] += 1
-      if cursors[w] == lists[w].count {
-        heap.swapAt(0, heap.count - 1)
-        heap.removeLast()
-      }
-      siftDown(0)
-      let table = tables[w]
-      let context = contextMaps[w][Int(row.context)]
-      let resourceBytes = table.bytes(row.resource)
-      if let last = rows.last, last.context == context, let previous = lastResource,
-        compareBytes(previous, resourceBytes) == 0,
-        compareBytes(strings.bytes(last.action), table.bytes(row.action)) == 0
-      {
-        rows[rows.count - 1].stats.merge(row.stats)
+      if cursors[w] < lists[w].count { heap.replaceTop(key(w)) } else { heap.removeTop() }
+      if let last = rows.last, last.context == top.context, last.resource == top.resource, last.action == top.action {
+        rows[rows.count - 1].stats.merge(stats)
         continue
       }
-      let action: Int32
-      if lastAction.part == w && lastAction.id == row.action {
-        action = lastAction.global
-      } else {
-        action = strings.intern(table.bytes(row.action))
-        lastAction = (w, row.action, action)
-      }
-      lastResource = resourceBytes
-      rows.append(
-        TrailAnalysis.Row(action: action, resource: strings.intern(resourceBytes), context: context, stats: row.stats))
+      rows.append(TrailAnalysis.Row(action: top.action, resource: top.resource, context: top.context, stats: stats))
     }
     result.rows = rows
+  }
+}
+
+/// The first index in `0..<count` where `isBelow` is false (it is true, then false, along the indices).
+private func lowerBound(_ count: Int, _ isBelow: (Int) -> Bool) -> Int {
+  var (low, high) = (0, count)
+  while low < high {
+    let mid = (low + high) / 2
+    if isBelow(mid) { low = mid + 1 } else { high = mid }
+  }
+  return low
+}
+
+/// A part's next string in the merge of string tables: by bytes, then part.
+private struct StringKey: Comparable {
+  var bytes: UnsafeBufferPointer<UInt8>
+  var part: Int
+
+  static func < (a: StringKey, b: StringKey) -> Bool {
+    let order = compareBytes(a.bytes, b.bytes)
+    return order < 0 || (order == 0 && a.part < b.part)
+  }
+  static func == (a: StringKey, b: StringKey) -> Bool { compareBytes(a.bytes, b.bytes) == 0 && a.part == b.part }
+}
+
+/// A part's next row in the merge of rows: in `RowOrder` by merged ids, then part.
+private struct RowKey: Comparable {
+  var action: Int32
+  var resource: Int32
+  var contextRank: Int32
+  var context: Int32
+  var part: Int32
+
+  static func < (a: RowKey, b: RowKey) -> Bool {
+    (a.action, a.resource, a.contextRank, a.part) < (b.action, b.resource, b.contextRank, b.part)
+  }
+}
+
+/// Int32 slots that several threads write, each slot by one thread only.
+private final class SharedInt32s: @unchecked Sendable {
+  private let slots: UnsafeMutableBufferPointer<Int32>
+  init(count: Int) {
+    slots = .allocate(capacity: count)
+    slots.initialize(repeating: -1)
+  }
+  deinit { slots.deallocate() }
+  subscript(i: Int) -> Int32 {
+    get { slots[i] }
+    set { slots[i] = newValue }
+  }
+  func values() -> [Int32] { Array(slots) }
+}
+
+/// A binary min-heap: the parts of a k-way merge by their next item.
+private struct Heap<Element: Comparable> {
+  private var items: [Element]
+
+  init(_ items: [Element]) {
+    self.items = items
+    for i in stride(from: items.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+  }
+
+  var top: Element? { items.first }
+
+  /// Puts the top's part back with its next item.
+  mutating func replaceTop(_ element: Element) {
+    items[0] = element
+    siftDown(0)
+  }
+
+  /// The top's part has no more items.
+  mutating func removeTop() {
+    items.swapAt(0, items.count - 1)
+    items.removeLast()
+    if !items.isEmpty { siftDown(0) }
+  }
+
+  private mutating func siftDown(_ start: Int) {
+    var i = start
+    while true {
+      let left = 2 * i + 1
+      if left >= items.count { return }
+      var child = left
+      if left + 1 < items.count && items[left + 1] < items[left] { child = left + 1 }
+      if !(items[child] < items[i]) { return }
+      items.swapAt(i, child)
+      i = child
+    }
   }
 }

@@ -3,8 +3,15 @@
 /// Rows point into `names` and `contexts` and are sorted in `RowOrder`; the
 /// counts are by string, so parts from different processes merge as parts
 /// from different threads do.
-struct UsagePart {
+///
+/// Sendable because a part is only read once made: the merge reads parts
+/// from several threads, and nothing writes their tables any more.
+struct UsagePart: @unchecked Sendable {
   var names: Interner
+  /// The ids of `names` that rows use (and perhaps others), in the byte
+  /// order of their strings: the merge joins the parts' tables in one pass
+  /// over these, without hashing.
+  var byBytes: [Int32]
   var rows: [Accumulator.Row]
   var contexts: [CallContext]
   var counts: Counts
@@ -53,5 +60,7 @@ struct UsagePart {
   }
 
   /// Nothing: a worker that read only summaries, or a summary of no calls.
-  static func empty() -> UsagePart { UsagePart(names: Interner(), rows: [], contexts: [], counts: Counts()) }
+  static func empty() -> UsagePart {
+    UsagePart(names: Interner(), byBytes: [], rows: [], contexts: [], counts: Counts())
+  }
 }
