@@ -74,15 +74,23 @@ public struct Differ: Sendable {
       var evaluated = Evaluated()
       var lastAction: Int32 = -1
       var plan = evaluator.plan(action: "")
+      // One set of facts, changed field by field: rows in order share
+      // actions and mostly contexts, whose strings are not copied again.
+      var facts = CallFacts(action: "", resource: "", context: CallContext())
+      var lastContext: Int32 = -1
       for i in (rows.count * chunk / chunks)..<(rows.count * (chunk + 1) / chunks) {
         let row = rows[i]
         if row.action != lastAction {
           lastAction = row.action
           plan = evaluator.plan(action: analysis.string(row.action))
+          facts.action = plan.action
         }
-        let facts = CallFacts(
-          action: plan.action, resource: analysis.string(row.resource), context: analysis.contexts[Int(row.context)],
-          firstSeen: row.stats.firstSeen, lastSeen: row.stats.lastSeen)
+        if row.context != lastContext {
+          lastContext = row.context
+          facts.context = analysis.contexts[Int(row.context)]
+        }
+        facts.resource = analysis.string(row.resource)
+        (facts.firstSeen, facts.lastSeen) = (row.stats.firstSeen, row.stats.lastSeen)
         let result = evaluator.evaluate(facts, plan: plan)
         if let reason = result.missing { evaluated.missing.append((i, reason)) }
         for entry in result.used { evaluated.used[entry, default: []].insert(row.action) }

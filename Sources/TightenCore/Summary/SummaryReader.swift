@@ -183,7 +183,10 @@ struct SummaryReader {
     self.invalid = invalid
     expectedStrings = strings
     expectedRows = rows
-    part.names = Interner(expected: min(strings, 1 << 22))
+    // Room for strings of 96 bytes on average at once: growing by doubling
+    // would copy the table and touch twice its memory; room reserved and
+    // never written costs no memory.
+    part.names = Interner(expected: min(strings, 1 << 22), bytes: min(strings, 1 << 22) * 96)
     part.rows.reserveCapacity(min(rows, 1 << 22))
   }
 

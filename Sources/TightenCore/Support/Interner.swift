@@ -32,11 +32,11 @@ package final class Interner {
     offsets = .allocate(capacity: idCapacity)
     lengths = .allocate(capacity: idCapacity)
     hashes = .allocate(capacity: idCapacity)
-    var size = 1024
-    while size < idCapacity * 2 { size *= 2 }
-    slots = .allocate(capacity: size)
-    slots.initialize(repeating: 0, count: size)
-    mask = size - 1
+    // The slots grow with the strings interned: a table read whole (by
+    // `append`) and never looked up has none to clear.
+    slots = .allocate(capacity: 1024)
+    slots.initialize(repeating: 0, count: 1024)
+    mask = 1023
   }
 
   deinit {
@@ -120,6 +120,7 @@ package final class Interner {
 
   /// Indexes the strings `append` added, for `intern`.
   private func index() {
+    if count * 2 > mask + 1 { growSlots(toHold: count) }
     while indexed < count {
       let i = indexed
       hashes[i] = UInt32(truncatingIfNeeded: Self.hash(storage.base + offsets[i], Int(lengths[i])))
@@ -153,8 +154,10 @@ package final class Interner {
     (offsets, lengths, hashes, idCapacity) = (o, l, h, capacity)
   }
 
-  private func growSlots() {
-    let size = (mask + 1) * 2
+  /// Doubles the slots, or more to hold `ids` strings at half load.
+  private func growSlots(toHold ids: Int = 0) {
+    var size = (mask + 1) * 2
+    while size < ids * 2 { size *= 2 }
     slots.deallocate()
     slots = .allocate(capacity: size)
     slots.initialize(repeating: 0, count: size)
