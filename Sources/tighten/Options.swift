@@ -74,12 +74,13 @@ struct TrailOptions: ParsableArguments {
 
   var input: TrailInput { TrailInput(paths: paths, filter: filter, workers: jobs, cache: cache) }
 
-  /// Shows progress on a terminal, phase times with --timing, and, once the
-  /// trails are read, peak memory with --memory and the files that failed.
+  /// Shows progress on a terminal, phase times with --timing, the files that
+  /// failed once the trails are read, and with --memory the run's peak memory
+  /// as the process ends (after every phase, the output included).
   func observer() -> RunObserver {
     // A progress line only where it can redraw itself: a terminal that is not `TERM=dumb`, and not --quiet.
     let progress = Terminal.standardErrorIsTerminal && !quiet && !Terminal.isDumb ? ProgressLine() : nil
-    let memory = self.memory
+    if memory { Platform.atExit { Terminal.error("memory: peak \(Platform.peakResidentMegabytes()) MB\n") } }
     let quiet = self.quiet
     var observer = RunObserver()
     if let progress {
@@ -92,7 +93,6 @@ struct TrailOptions: ParsableArguments {
     }
     observer.analysed = { @Sendable (analysis: TrailAnalysis) in
       progress?.finish()
-      if memory { Terminal.error("memory: peak \(Platform.peakResidentMegabytes()) MB\n") }
       for failure in analysis.files.failed { Terminal.diagnose(failure.path, "error", failure.message) }
       for warning in analysis.files.warnings { Terminal.diagnose(warning.path, "warning", warning.message) }
       if let cache = analysis.cacheCounts {

@@ -130,6 +130,17 @@ struct BrokenInputTests {
     #expect(try #require(peak) < 64, "\(r.stderr)")
   }
 
+  @Test("--memory reports the peak as the process ends, after every phase, on failure too")
+  func memoryAtExit() throws {
+    // generate's own phases come after the analysis: the peak is read last, even when it exits 2.
+    let r = try Binary.run(["generate", "SampleTrails/trails/deploy-1", "--max-size", "200", "--memory"])
+    #expect(r.status == 2)
+    let lines = r.stderr.split(separator: "\n")
+    #expect(lines.first?.hasPrefix("tighten: error: the policy needs 199 documents") == true, "\(r.stderr)")
+    #expect(lines.last?.hasPrefix("memory: peak ") == true, "\(r.stderr)")
+    #expect(lines.filter { $0.hasPrefix("memory: peak ") }.count == 1)
+  }
+
   @Test("a decompression bomb fails with its reason, before exhausting memory")
   func bomb() throws {
     let root = try Fixtures.temporaryFolder()

@@ -234,6 +234,11 @@ public enum Platform {
   /// On Linux `VmHWM` in `/proc/self/status`: it belongs to the address space
   /// exec made, whereas `ru_maxrss` carries over the high-water mark of the
   /// process that forked us. Elsewhere `getrusage`.
+  /// Runs `body` as the process exits, whichever way it exits normally.
+  public static func atExit(_ body: @escaping @convention(c) () -> Void) {
+    atexit(body)
+  }
+
   public static func peakResidentMegabytes() -> Int {
     if let f = fopen("/proc/self/status", "r") {
       defer { fclose(f) }
