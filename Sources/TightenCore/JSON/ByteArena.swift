@@ -12,6 +12,12 @@ final class ByteArena {
 
   func reset() { count = 0 }
 
+  /// Counts `n` more bytes, written straight into the reserved room past `count`.
+  func advance(_ n: Int) {
+    precondition(count + n <= capacity, "wrote past the reserved room")
+    count += n
+  }
+
   /// Makes room for `extra` more bytes.
   @inline(__always) func reserve(_ extra: Int) {
     storage.reserve(count + extra, keeping: count)

@@ -54,25 +54,128 @@ public enum ScanReport {
   private static func permissionLines(_ a: TrailAnalysis, rows: Range<Int>, first: Bool, to out: ByteSink) {
     var first = first
     var classifier = ResourceBasisClassifier()
+    var line = PermissionLine()
     a.forEachPermissionID(rows: rows) { actionID, resourceID, stats in
       let (action, resource) = (a.bytes(actionID), a.bytes(resourceID))
-      out.append(first ? "[\n    {\"action\": " as StaticString : ",\n    {\"action\": " as StaticString)
+      let basis = classifier.basis(action: action, resource: resource)
+      if !line.write(first: first, action, resource, basis, stats, to: out) {
+        out.append(first ? "[\n    {\"action\": " as StaticString : ",\n    {\"action\": " as StaticString)
+        out.appendQuoted(action)
+        out.append(", \"resource\": " as StaticString)
+        out.appendQuoted(resource)
+        out.append(", \"resourceBasis\": \"" as StaticString)
+        out.append(basis.rawValue)
+        out.append("\"" as StaticString)
+        out.append(", \"count\": " as StaticString)
+        out.append(stats.count)
+        out.append(", \"denied\": " as StaticString)
+        out.append(stats.denied)
+        out.append(", \"firstSeen\": " as StaticString)
+        out.appendTimestamp(stats.firstSeen)
+        out.append(", \"lastSeen\": " as StaticString)
+        out.appendTimestamp(stats.lastSeen)
+        out.append("}" as StaticString)
+      }
       first = false
-      out.appendQuoted(action)
-      out.append(", \"resource\": " as StaticString)
-      out.appendQuoted(resource)
-      out.append(", \"resourceBasis\": \"" as StaticString)
-      out.append(classifier.basis(action: action, resource: resource).rawValue)
-      out.append("\"" as StaticString)
-      out.append(", \"count\": " as StaticString)
-      out.append(stats.count)
-      out.append(", \"denied\": " as StaticString)
-      out.append(stats.denied)
-      out.append(", \"firstSeen\": " as StaticString)
-      out.appendTimestamp(stats.firstSeen)
-      out.append(", \"lastSeen\": " as StaticString)
-      out.appendTimestamp(stats.lastSeen)
-      out.append("}" as StaticString)
+    }
+  }
+
+  /// One permission line written straight into the sink's buffer, room
+  /// reserved once: the common case, where neither string needs escaping
+  /// (else `write` declines and the line goes the general way, append by
+  /// append). The bytes are the same either way.
+  private struct PermissionLine {
+    /// `2026-11-20T` of the day last written, and that day.
+    private var date: [UInt8] = []
+    private var day: Int64 = .min
+
+    mutating func write(
+      first: Bool, _ action: UnsafeBufferPointer<UInt8>, _ resource: UnsafeBufferPointer<UInt8>,
+      _ basis: ResourceBasis, _ stats: UsageStats, to out: ByteSink
+    ) -> Bool {
+      guard !Self.needsEscape(action) && !Self.needsEscape(resource) else { return false }
+      var basisText = basis.rawValue
+      return basisText.withUTF8 { basisBytes in
+        out.writeDirectly(reserving: action.count + resource.count + basisBytes.count + 256) { start in
+          var p = start
+          func put(_ text: StaticString) {
+            p.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+            p += text.utf8CodeUnitCount
+          }
+          func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+            if let base = bytes.baseAddress { p.update(from: base, count: bytes.count) }
+            p += bytes.count
+          }
+          func put(_ n: Int) {
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for any Int
+            withUnsafeMutableBytes(of: &digits) { room in
+              var v = n.magnitude
+              var i = room.count
+              repeat {
+                i -= 1
+                room[i] = UInt8(v % 10) + 0x30
+                v /= 10
+              } while v > 0
+              if n < 0 {
+                i -= 1
+                room[i] = 0x2D
+              }
+              put(UnsafeBufferPointer(rebasing: room.bindMemory(to: UInt8.self)[i...]))
+            }
+          }
+          func put(time seconds: Int64?) {
+            guard let seconds else { return put("null") }
+            let day = Self.dayNumber(seconds)
+            if day != self.day {
+              date = Array(Timestamp.format(day * 86_400).utf8.dropLast(9))  // "2026-11-20T"
+              self.day = day
+            }
+            let rest = Int(seconds - day * 86_400)
+            p[0] = 0x22
+            p += 1
+            date.withUnsafeBufferPointer { put($0) }
+            func two(_ value: Int, then separator: UInt8) {
+              p[0] = UInt8(value / 10) + 0x30
+              p[1] = UInt8(value % 10) + 0x30
+              p[2] = separator
+              p += 3
+            }
+            two(rest / 3600, then: 0x3A)
+            two(rest / 60 % 60, then: 0x3A)
+            two(rest % 60, then: 0x5A)
+            p[0] = 0x22
+            p += 1
+          }
+          put(first ? "[\n    {\"action\": \"" : ",\n    {\"action\": \"")
+          put(action)
+          put("\", \"resource\": \"")
+          put(resource)
+          put("\", \"resourceBasis\": \"")
+          put(basisBytes)
+          put("\", \"count\": ")
+          put(stats.count)
+          put(", \"denied\": ")
+          put(stats.denied)
+          put(", \"firstSeen\": ")
+          put(time: stats.firstSeen)
+          put(", \"lastSeen\": ")
+          put(time: stats.lastSeen)
+          put("}")
+          return p - start
+        }
+        return true
+      }
+    }
+
+    /// Days since 1970-01-01 of an epoch second (floor, also before 1970).
+    static func dayNumber(_ seconds: Int64) -> Int64 {
+      seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+    }
+
+    /// Whether JSON needs any of the bytes escaped (control characters, `"`, `\\`).
+    static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+      for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { return true }
+      return false
     }
   }
 

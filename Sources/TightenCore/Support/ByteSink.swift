@@ -35,6 +35,14 @@ public final class ByteSink {
     buffer.reset()
   }
 
+  /// Lets `body` write up to `capacity` bytes straight into the buffer; it
+  /// returns how many it wrote.
+  func writeDirectly(reserving capacity: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+    buffer.reserve(capacity)
+    buffer.advance(body(buffer.base + buffer.count))
+    maybeFlush()
+  }
+
   public func flush() {
     if buffer.count > 0 {
       write(UnsafeBufferPointer(start: buffer.base, count: buffer.count))

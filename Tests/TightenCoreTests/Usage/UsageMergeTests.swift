@@ -128,4 +128,27 @@ struct UsageMergeTests {
     #expect(first.planCache.count == 3)
     #expect(second.finish().rows.count == 2)
   }
+
+  @Test("a JSON row is the same whether written straight (no escapes) or append by append (escapes)")
+  func rowWriters() {
+    let names = Interner()
+    for text in ["s3:GetObject", "arn:aws:s3:::b/plain", "arn:aws:s3:::b/q\"uote\\d\u{1}"] { _ = names.intern(text) }
+    let (byBytes, _) = RowOrder.byteOrder([0, 1, 2], names: names)
+    let rows = [
+      Accumulator.Row(
+        action: 0, resource: 1, context: 0,
+        stats: UsageStats(count: 1_234_567, denied: 0, firstSeen: -1, lastSeen: 1_795_219_199)),
+      Accumulator.Row(
+        action: 0, resource: 2, context: 0, stats: UsageStats(count: 7, denied: 2, firstSeen: nil, lastSeen: 0)),
+    ]
+    let part = UsagePart(names: names, byBytes: byBytes, rows: rows, contexts: [CallContext()], counts: .init())
+    let a = Self.merged([part], threads: 1)
+    #expect(
+      ByteSink.collect { ScanReport.permissionRows(a, to: $0) } == """
+        [
+            {"action": "s3:GetObject", "resource": "arn:aws:s3:::b/plain", "resourceBasis": "exact", "count": 1234567, "denied": 0, "firstSeen": "1969-12-31T23:59:59Z", "lastSeen": "2026-11-20T23:59:59Z"},
+            {"action": "s3:GetObject", "resource": "arn:aws:s3:::b/q\\"uote\\\\d\\u0001", "resourceBasis": "exact", "count": 7, "denied": 2, "firstSeen": null, "lastSeen": "1970-01-01T00:00:00Z"}
+          ]
+        """)
+  }
 }
