@@ -26,7 +26,8 @@ struct UsageMerge {
     merge.sumCounts()
     merge.mergeContexts()
     merge.collectOutcomes(outcomes, fileCount: fileCount)
-    merge.mergeRows(threads: threads)
+    let (base, ids) = merge.mergeStrings(threads: threads)
+    merge.mergeRows(base: base, ids: ids)
     if restoringPaths { merge.result.restoreIAMPaths(contextRank: merge.contextRank) }
     return merge.result
   }
@@ -122,7 +123,7 @@ struct UsageMerge {
   /// The strings are cut into `threads` slices at strings of the largest
   /// part, each slice merged on its own thread; the slices' strings are
   /// then appended in order.
-  private mutating func mergeStrings(threads: Int) -> (base: [Int], ids: [Int32]) {
+  private func mergeStrings(threads: Int) -> (base: [Int], ids: [Int32]) {
     let (names, orders) = (parts.map(\.names), parts.map(\.byBytes))
     let base = names.reduce(into: [0]) { base, table in base.append(base.last! + table.count) }
     let ids = SharedInt32s(count: base[names.count])
@@ -191,10 +192,10 @@ struct UsageMerge {
 
   /// The k-way merge of the parts' sorted rows, through a heap of the
   /// parts by their next row; equal rows (same action, resource and
-  /// context) from several parts are summed. (One thread: split between
-  /// threads, the joining of the pieces costs what the threads save.)
-  private mutating func mergeRows(threads: Int) {
-    let (base, ids) = mergeStrings(threads: threads)
+  /// context) from several parts are summed; `base` and `ids` map the parts'
+  /// string ids to the merged ones (`mergeStrings`). One thread: split
+  /// between threads, the joining of the pieces costs what the threads save.
+  private mutating func mergeRows(base: [Int], ids: [Int32]) {
     let lists = parts.map(\.rows)
     let contextMaps = self.contextMaps
     let contextRank = self.contextRank.map { Int32($0) }
