@@ -78,6 +78,8 @@ public struct Differ: Sendable {
       // actions and mostly contexts, whose strings are not copied again.
       var facts = CallFacts(action: "", resource: "", context: CallContext())
       var lastContext: Int32 = -1
+      var usedAction: Int32 = -1
+      var lastUsed: [EntryRef] = []
       for i in (rows.count * chunk / chunks)..<(rows.count * (chunk + 1) / chunks) {
         let row = rows[i]
         if row.action != lastAction {
@@ -85,15 +87,25 @@ public struct Differ: Sendable {
           plan = evaluator.plan(action: analysis.string(row.action))
           facts.action = plan.action
         }
-        if row.context != lastContext {
-          lastContext = row.context
-          facts.context = analysis.contexts[Int(row.context)]
+        // Most calls are decided by their resource's bytes alone; the others get their facts.
+        let result: PolicyEvaluator.Result
+        if let decided = evaluator.evaluate(resource: analysis.bytes(row.resource), plan: plan) {
+          result = decided
+        } else {
+          if row.context != lastContext {
+            lastContext = row.context
+            facts.context = analysis.contexts[Int(row.context)]
+          }
+          facts.resource = analysis.string(row.resource)
+          (facts.firstSeen, facts.lastSeen) = (row.stats.firstSeen, row.stats.lastSeen)
+          result = evaluator.evaluate(facts, plan: plan)
         }
-        facts.resource = analysis.string(row.resource)
-        (facts.firstSeen, facts.lastSeen) = (row.stats.firstSeen, row.stats.lastSeen)
-        let result = evaluator.evaluate(facts, plan: plan)
         if let reason = result.missing { evaluated.missing.append((i, reason)) }
-        for entry in result.used { evaluated.used[entry, default: []].insert(row.action) }
+        // The rows of one action mostly use the same entries: each (entry, action) is stored once.
+        if !result.used.isEmpty && (row.action != usedAction || result.used != lastUsed) {
+          for entry in result.used { evaluated.used[entry, default: []].insert(row.action) }
+          (usedAction, lastUsed) = (row.action, result.used)
+        }
       }
       return evaluated
     }

@@ -33,6 +33,7 @@ public struct ResourceBasisClassifier {
   /// The endings of the form an action's service evaluates, longest first, by
   /// where the interned action's bytes are (rows repeat actions).
   private var byAction: [UnsafeRawPointer: [[UInt8]]] = [:]
+  private var last: (key: UnsafeRawPointer, endings: [[UInt8]])? = nil
   private let appended: [[UInt8]]
 
   public init(catalog: Catalog = .shared) {
@@ -64,11 +65,18 @@ public struct ResourceBasisClassifier {
   /// `append` rules add (a secret's `-??????`), longest first.
   private mutating func endings(of action: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
     let key = action.baseAddress.map(UnsafeRawPointer.init)
-    if let key, let known = byAction[key] { return known }
+    if let key, key == last?.key { return last!.endings }  // rows come by action: mostly the last one
+    if let key, let known = byAction[key] {
+      last = (key, known)
+      return known
+    }
     let service = String(decoding: action.prefix { $0 != 0x3A }, as: UTF8.self)
     let found = ((catalog.arnSuffixes[service] ?? []).map { Array($0.suffix.utf8) } + appended)
       .sorted { $0.count > $1.count }
-    if let key { byAction[key] = found }
+    if let key {
+      byAction[key] = found
+      last = (key, found)
+    }
     return found
   }
 }

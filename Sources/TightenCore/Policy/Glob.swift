@@ -31,14 +31,35 @@ enum Glob {
   /// `covers` for strings whose escapes `literals` has already turned into
   /// markers (each string prepared once, not once per comparison).
   static func coversPrepared(_ pattern: String, _ observed: String) -> Bool {
-    var p = pattern
     var o = observed
-    return p.withUTF8 { p in
-      o.withUTF8 { o in match(p, o, literalText: !hasByte(0x2A, o) && !hasByte(0x3F, o)) }
+    return o.withUTF8 { coversPrepared(pattern, Observed($0)) }
+  }
+
+  /// A prepared observed string's bytes, with whether it holds wildcards of its own (worked out once, for
+  /// all the patterns it is matched with).
+  struct Observed {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// No `*` or `?`: every byte is matched literally.
+    let literal: Bool
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+      self.bytes = bytes
+      literal = !hasByte(UInt8(ascii: "*"), bytes) && !hasByte(UInt8(ascii: "?"), bytes)
     }
   }
 
-  @inline(__always) private static func hasByte(_ byte: UInt8, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  /// `coversPrepared` for an observed string already prepared.
+  static func coversPrepared(_ pattern: String, _ observed: Observed) -> Bool {
+    let fast = pattern.utf8.withContiguousStorageIfAvailable {
+      match($0, observed.bytes, literalText: observed.literal)
+    }
+    if let fast { return fast }
+    var p = pattern
+    return p.withUTF8 { match($0, observed.bytes, literalText: observed.literal) }
+  }
+
+  /// Whether `bytes` holds `byte` (`memchr`).
+  @inline(__always) static func hasByte(_ byte: UInt8, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let base = bytes.baseAddress else { return false }
     return Platform.findByte(byte, in: base, count: bytes.count) != nil
   }
@@ -85,6 +106,21 @@ enum Glob {
       return pc == 0x3F ? true : pc == tc && tc != 0x3F
     }
     var (pi, ti) = (0, 0)
+    // The pattern's literal start, eight bytes at a time: equal words, none of whose pattern bytes is a
+    // wildcard, advance both sides as the loop below would, byte by byte.
+    if let pb = p.baseAddress, let tb = t.baseAddress {
+      @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool {
+        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+      }
+      while pi + 8 <= p.count && pi + 8 <= t.count {
+        let word = UnsafeRawPointer(pb + pi).loadUnaligned(as: UInt64.self)
+        guard word == UnsafeRawPointer(tb + pi).loadUnaligned(as: UInt64.self),
+          !hasZeroByte(word ^ 0x2A2A_2A2A_2A2A_2A2A), !hasZeroByte(word ^ 0x3F3F_3F3F_3F3F_3F3F)
+        else { break }
+        pi += 8
+      }
+      ti = pi
+    }
     var star = -1
     var mark = 0
     while ti < t.count {
@@ -92,6 +128,7 @@ enum Glob {
         pi += 1
         ti += 1
       } else if pi < p.count && p[pi] == 0x2A {
+        if pi == p.count - 1 { return true }  // a final * takes whatever is left
         star = pi
         mark = ti
         pi += 1

@@ -20,8 +20,6 @@ public struct PolicyEvaluator: Sendable {
   let layers: [PolicyLayer]
   /// Each document's place in `layers`.
   private let slotOf: [Int]
-  /// For each statement (by document and index): whether a resource pattern has a wildcard in an IAM resource type.
-  private let iamTypeWildcards: [[Bool]]
   /// What each layer allows before its statements are read: nothing, but for resource control
   /// policies (`RCPFullAWSAccess` allows everything at every level).
   private let implicitAllow: [Truth]
@@ -29,6 +27,45 @@ public struct PolicyEvaluator: Sendable {
   struct StatementRef: Sendable {
     var document: Int
     var statement: Int
+  }
+
+  /// A statement with what its evaluation needs worked out once, not once per call.
+  ///
+  /// Each plan makes its own, with storage of its own: the threads that evaluate calls each hold their
+  /// own plans, so the reference counting of the hot loop never contends for memory shared between cores.
+  fileprivate final class Prepared: Sendable {
+    let statement: PolicyStatement
+    let effect: PolicyStatement.Effect
+    let resources: [Pattern]?
+    let notResources: [Pattern]?
+    let hasConditions: Bool
+    /// Whether a resource pattern has a wildcard in an IAM resource type (few policies need the check).
+    let checkIAMType: Bool
+    /// Whether only the call's resource decides if the statement applies: no conditions, no variables read.
+    let resourceOnly: Bool
+
+    init(_ statement: PolicyStatement) {
+      self.statement = statement
+      effect = statement.effect
+      resources = statement.resources?.map { Pattern($0, variables: statement.variables) }
+      notResources = statement.notResources?.map { Pattern($0, variables: statement.variables) }
+      hasConditions = !statement.conditions.isEmpty
+      checkIAMType = (statement.resources ?? statement.notResources ?? []).contains {
+        IAMResourceType.typeOfIAM($0)?.contains { $0 == "*" || $0 == "?" } == true
+      }
+      resourceOnly = !hasConditions && !(resources ?? notResources ?? []).contains(where: \.substituted)
+    }
+  }
+
+  /// A `Resource`/`NotResource` entry, and whether it holds variables that are read.
+  fileprivate struct Pattern: Sendable {
+    let text: String
+    let substituted: Bool
+
+    init(_ text: String, variables: Bool) {
+      self.text = String(decoding: Array(text.utf8), as: UTF8.self)  // storage of its own (see `Prepared`)
+      substituted = variables && Variables.hasVariable(text)
+    }
   }
 
   /// A statement whose action, resource and conditions matched a call.
@@ -82,13 +119,6 @@ public struct PolicyEvaluator: Sendable {
     let layers = Set(policies.documents.map(\.layer)).union([.identity]).sorted()
     self.layers = layers
     slotOf = policies.documents.map { layers.firstIndex(of: $0.layer)! }
-    iamTypeWildcards = policies.documents.map { document in
-      document.statements.map { statement in
-        (statement.resources ?? statement.notResources ?? []).contains {
-          IAMResourceType.typeOfIAM($0)?.contains { $0 == "*" || $0 == "?" } == true
-        }
-      }
-    }
     implicitAllow = layers.map {
       if case .resourceControl = $0 { return .yes }
       return .no
@@ -99,23 +129,37 @@ public struct PolicyEvaluator: Sendable {
   /// `Action`/`NotAction` match it, and whether it has resource types.
   public struct ActionPlan: Sendable {
     public let action: String
-    fileprivate let statements: [(ref: StatementRef, entries: [Int])]
+    fileprivate let statements: [Planned]
     fileprivate let hasResourceTypes: Bool
+    /// Whether every statement's applying depends on the call's resource alone.
+    fileprivate let resourceOnly: Bool
     /// The statements whose `Action`/`NotAction` match.
     var statementRefs: [StatementRef] { statements.map(\.ref) }
+  }
+
+  /// A statement whose `Action`/`NotAction` matches a plan's action, with the entries a call that it allows uses.
+  fileprivate struct Planned: Sendable {
+    let ref: StatementRef
+    let prepared: Prepared
+    /// The `Action` entries that match (`-1` for a `NotAction` statement), as `Result.used` lists them.
+    let used: [EntryRef]
   }
 
   /// Works out once what every call of `action` shares; pass it to `evaluate(_:plan:)`.
   public func plan(action: String) -> ActionPlan {
     let service = ActionName.service(of: action).lowercased()
-    var statements: [(ref: StatementRef, entries: [Int])] = []
+    var statements: [Planned] = []
     for ref in (byService[service] ?? []) + anyService {
-      let entries = matchingActionEntries(policies.documents[ref.document].statements[ref.statement], action)
-      if !entries.isEmpty { statements.append((ref, entries)) }
+      let statement = policies.documents[ref.document].statements[ref.statement]
+      let entries = matchingActionEntries(statement, action)
+      guard !entries.isEmpty else { continue }
+      let used = entries.map { EntryRef(document: ref.document, statement: ref.statement, entry: $0) }
+      statements.append(Planned(ref: ref, prepared: Prepared(statement), used: used))
     }
     return ActionPlan(
       action: action, statements: statements,
-      hasResourceTypes: !(catalog.action(action)?.resourceTypes.isEmpty ?? true))
+      hasResourceTypes: !(catalog.action(action)?.resourceTypes.isEmpty ?? true),
+      resourceOnly: statements.allSatisfy(\.prepared.resourceOnly))
   }
 
   public func evaluate(_ facts: CallFacts, matches: Bool = false) -> Result {
@@ -128,33 +172,84 @@ public struct PolicyEvaluator: Sendable {
     // a simulated request's resource is what the user gave.
     let unknownResource = facts.resource == "*" && plan.hasResourceTypes && facts.given == nil
     // The resource in the matcher's form once, not once per pattern (`Variables` prepares the patterns).
-    let observed = Glob.literals(facts.resource)
+    var resource = Glob.literals(facts.resource)
+    return resource.withUTF8 { bytes in
+      let observed = Glob.Observed(bytes)
+      return decide(plan, matches: matches) { prepared in
+        let truth = resourceTruth(prepared, observed, unknownResource: unknownResource) {
+          Variables.substitute($0.text, facts, enabled: $0.substituted)
+        }
+        if truth == .no { return .no }
+        guard prepared.hasConditions else { return truth }
+        let statement = prepared.statement
+        return truth.and(Conditions.evaluate(statement.conditions, facts, variables: statement.variables))
+      }
+    }
+  }
+
+  /// `evaluate` for a trail call whose resource is given as bytes, with no `String` made of it: when the
+  /// plan's statements read nothing but the resource (no conditions, no variables) and the resource holds
+  /// no escape. nil otherwise, for `evaluate(_:plan:)`.
+  func evaluate(resource: UnsafeBufferPointer<UInt8>, plan: ActionPlan) -> Result? {
+    guard plan.resourceOnly, !Glob.hasByte(UInt8(ascii: "$"), resource) else { return nil }
+    let unknownResource = plan.hasResourceTypes && resource.count == 1 && resource[0] == UInt8(ascii: "*")
+    let observed = Glob.Observed(resource)
+    return decide(plan, matches: false) { prepared in
+      resourceTruth(prepared, observed, unknownResource: unknownResource) { .text($0.text) }
+    }
+  }
+
+  /// The decision over the plan's statements, given whether each applies: an explicit Deny in any policy
+  /// type wins; then the first type, in IAM's order, that does not allow the call.
+  @inline(__always)
+  private func decide(_ plan: ActionPlan, matches: Bool, _ applies: (Prepared) -> Truth) -> Result {
     // One policy type (the usual case): no arrays to make for every call.
-    if layers.count == 1 && !matches { return evaluateIdentity(facts, plan: plan, unknownResource, observed) }
+    if layers.count == 1 && !matches {
+      var allow = Truth.no
+      var deny = Truth.no
+      var used: [EntryRef] = []
+      for planned in plan.statements {
+        let truth = applies(planned.prepared)
+        if truth == .no { continue }
+        if planned.prepared.effect == .deny {
+          deny = deny.or(truth)
+        } else {
+          allow = allow.or(truth)
+          Self.append(planned.used, to: &used)
+        }
+      }
+      var result = Result(missing: nil, used: used)
+      if deny == .yes {
+        (result.missing, result.layer, result.denied) = (.explicitDeny, .identity, true)
+      } else if allow == .no {
+        (result.missing, result.layer) = (.notGranted, .identity)
+      } else if allow == .unknown || deny == .unknown {
+        result.missing = .conditionUnknown
+      }
+      return result
+    }
     var allow = implicitAllow
     var deny = [Truth](repeating: .no, count: layers.count)
     var used: [EntryRef] = []
     var matched: [Match] = []
-    for (ref, actionEntries) in plan.statements {
-      let statement = policies.documents[ref.document].statements[ref.statement]
-      let truth = applies(
-        statement, facts, observed, unknownResource: unknownResource,
-        checkIAMType: iamTypeWildcards[ref.document][ref.statement])
+    for planned in plan.statements {
+      let ref = planned.ref
+      let effect = planned.prepared.effect
+      let truth = applies(planned.prepared)
       if truth == .no { continue }
       if matches && truth == .yes {
-        matched.append(Match(document: ref.document, statement: ref.statement, effect: statement.effect))
+        matched.append(Match(document: ref.document, statement: ref.statement, effect: effect))
       }
       let slot = slotOf[ref.document]
-      if statement.effect == .deny {
+      if effect == .deny {
         deny[slot] = deny[slot].or(truth)
       } else {
         allow[slot] = allow[slot].or(truth)
         guard layers[slot] == .identity else { continue }
-        used += Self.entries(ref, actionEntries, statement)
+        Self.append(planned.used, to: &used)
       }
     }
     var result = Result(missing: nil, used: used, matched: matched)
-    // An explicit Deny anywhere wins; then the first type, in IAM's order, that does not allow the call.
     if let slot = deny.firstIndex(of: .yes) {
       result.layer = layers[slot]
       result.denied = true
@@ -168,56 +263,10 @@ public struct PolicyEvaluator: Sendable {
     return result
   }
 
-  /// Whether a statement whose action matched applies to the call: its resources, then its conditions.
+  /// Adds an Allow statement's used entries (the first statement's list is taken as it is, not copied).
   @inline(__always)
-  private func applies(
-    _ statement: PolicyStatement, _ facts: CallFacts, _ observed: String, unknownResource: Bool, checkIAMType: Bool
-  ) -> Truth {
-    let truth = resourceTruth(statement, facts, observed, unknownResource: unknownResource, checkIAMType: checkIAMType)
-    if truth == .no { return .no }
-    return truth.and(Conditions.evaluate(statement.conditions, facts, variables: statement.variables))
-  }
-
-  /// The `Action` entries an Allow statement that applied used (`-1` for a `NotAction` statement).
-  @inline(__always)
-  private static func entries(_ ref: StatementRef, _ actionEntries: [Int], _ statement: PolicyStatement)
-    -> [EntryRef]
-  {
-    guard statement.actions != nil else {
-      return [EntryRef(document: ref.document, statement: ref.statement, entry: -1)]
-    }
-    return actionEntries.map { EntryRef(document: ref.document, statement: ref.statement, entry: $0) }
-  }
-
-  /// `evaluate` for identity policies alone.
-  private func evaluateIdentity(_ facts: CallFacts, plan: ActionPlan, _ unknownResource: Bool, _ observed: String)
-    -> Result
-  {
-    var allow = Truth.no
-    var deny = Truth.no
-    var used: [EntryRef] = []
-    for (ref, actionEntries) in plan.statements {
-      let statement = policies.documents[ref.document].statements[ref.statement]
-      let truth = applies(
-        statement, facts, observed, unknownResource: unknownResource,
-        checkIAMType: iamTypeWildcards[ref.document][ref.statement])
-      if truth == .no { continue }
-      if statement.effect == .deny {
-        deny = deny.or(truth)
-      } else {
-        allow = allow.or(truth)
-        used += Self.entries(ref, actionEntries, statement)
-      }
-    }
-    var result = Result(missing: nil, used: used)
-    if deny == .yes {
-      (result.missing, result.layer, result.denied) = (.explicitDeny, .identity, true)
-    } else if allow == .no {
-      (result.missing, result.layer) = (.notGranted, .identity)
-    } else if allow == .unknown || deny == .unknown {
-      result.missing = .conditionUnknown
-    }
-    return result
+  private static func append(_ entries: [EntryRef], to used: inout [EntryRef]) {
+    if used.isEmpty { used = entries } else { used += entries }
   }
 
   /// Indexes of the `Action` entries that match (for `NotAction`, `[-1]` when the statement applies).
@@ -231,15 +280,17 @@ public struct PolicyEvaluator: Sendable {
     return []
   }
 
-  /// - Parameter checkIAMType: whether a pattern has a wildcard in an IAM resource type (worked out once per
-  ///   statement: the check is needed for few policies, and the match runs for every call).
+  /// Whether a statement's `Resource`/`NotResource` applies to the call, each pattern as `resolve` gives it
+  /// (its variables replaced from the call's facts).
+  @inline(__always)
   private func resourceTruth(
-    _ statement: PolicyStatement, _ facts: CallFacts, _ observed: String, unknownResource: Bool, checkIAMType: Bool
+    _ prepared: Prepared, _ observed: Glob.Observed, unknownResource: Bool,
+    resolve: (Pattern) -> Variables.Substituted
   ) -> Truth {
-    if let resources = statement.resources {
+    if let resources = prepared.resources {
       var truth = Truth.no
       for pattern in resources {
-        switch Variables.substitute(pattern, facts, enabled: statement.variables) {
+        switch resolve(pattern) {
         case .unknown:
           truth = truth.or(.unknown)
         case .absent:
@@ -248,36 +299,35 @@ public struct PolicyEvaluator: Sendable {
           // A call whose resource the trail does not name is not held against a resource-scoped grant; a
           // resource-scoped Deny may or may not apply to it.
           if unknownResource {
-            if statement.effect == .allow || resolved == "*" { return .yes }
+            if prepared.effect == .allow || resolved == "*" { return .yes }
             truth = truth.or(.unknown)
             continue
           }
-          if Glob.coversPrepared(resolved, observed)
-            && !(checkIAMType && IAMResourceType.wildcardMismatch(resolved, observed))
-          {
-            return .yes
-          }
+          if covers(resolved, observed, checkIAMType: prepared.checkIAMType) { return .yes }
         }
       }
       return truth
     }
-    if let notResources = statement.notResources {
+    if let notResources = prepared.notResources {
       for pattern in notResources {
-        switch Variables.substitute(pattern, facts, enabled: statement.variables) {
+        switch resolve(pattern) {
         case .unknown: return .unknown
         case .absent: continue
         case .text(let resolved):
           if unknownResource { return .unknown }
-          if Glob.coversPrepared(resolved, observed)
-            && !(checkIAMType && IAMResourceType.wildcardMismatch(resolved, observed))
-          {
-            return .no
-          }
+          if covers(resolved, observed, checkIAMType: prepared.checkIAMType) { return .no }
         }
       }
       return .yes
     }
     return .no
+  }
+
+  /// Whether a resolved pattern covers the call's resource.
+  @inline(__always)
+  private func covers(_ pattern: String, _ observed: Glob.Observed, checkIAMType: Bool) -> Bool {
+    guard Glob.coversPrepared(pattern, observed) else { return false }
+    return !checkIAMType || !IAMResourceType.wildcardMismatch(pattern, String(decoding: observed.bytes, as: UTF8.self))
   }
 }
 

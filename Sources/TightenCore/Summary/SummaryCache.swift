@@ -19,7 +19,9 @@
 /// one entry in place of the folder's. Trails are delivered into a folder per
 /// account, region and day, so a nightly run reads the day's new files and
 /// one rollup per older folder. A rollup is made from the files' own entries
-/// once all of a folder's files have one.
+/// once all of a folder's files have one. It is stored uncompressed (in gzip
+/// framing, so its CRC is checked): about five times larger than deflated,
+/// read without the inflating that was most of reading it.
 public struct SummaryCache: Sendable {
   let folder: String
   /// The run's filters, and the same without the time window: what entries are made with.
@@ -146,9 +148,11 @@ public struct SummaryCache: Sendable {
     }
     let analysis = UsageMerge.merge(
       [tally.finish()], outcomes: outcomes, fileCount: sources.count, restoringPaths: false)
+    // Stored, not deflated: a nightly run reads every older folder's rollup, and inflating was more than
+    // half of reading one. The gzip framing stays, so its CRC still checks the bytes read.
     try write(
       analysis, to: rollupPath(sources), paths: sources.map(\.path), key: ("sources", .array(sources.map(\.json))),
-      times: times)
+      times: times, level: 0)
     return true
   }
 
@@ -160,8 +164,10 @@ public struct SummaryCache: Sendable {
   }
 
   /// Writes an entry: a summary whose header holds its key and its records' time span.
+  /// - Parameter level: zlib's compression level (0 stores the bytes as they are).
   private func write(
-    _ analysis: TrailAnalysis, to path: String, paths: [String], key: (String, JSONValue), times: UsagePart.Times
+    _ analysis: TrailAnalysis, to path: String, paths: [String], key: (String, JSONValue), times: UsagePart.Times,
+    level: Int32 = 1
   ) throws(FileWriteError) {
     let bytes = SummaryWriter.write(
       analysis, filter: keyFilter, paths: paths,
@@ -174,7 +180,7 @@ public struct SummaryCache: Sendable {
             ("untimed", .int(times.untimed)),
           ])
         ),
-      ])
+      ], level: level)
     Platform.makeDirectories(FileWriter.folder(of: path))
     try FileWriter().write(bytes, to: path, durably: false)
   }

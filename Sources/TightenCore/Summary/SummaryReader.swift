@@ -316,11 +316,23 @@ struct SummaryReader {
   private static func integer(_ c: inout JSONCursor, below limit: Int = .max) throws(ScanFailure) -> Int {
     let start = c.pos
     var n = 0
+    // The first eight bytes at once, when there are eight: the ids, counts and times of rows.
+    if c.end - c.pos >= 8 {
+      let word = UInt64(littleEndian: UnsafeRawPointer(c.base + c.pos).loadUnaligned(as: UInt64.self))
+      let count = DigitWord.leadingDigits(word)
+      if count > 0 {
+        n = DigitWord.value(word, digits: count)
+        c.pos += count
+      }
+    }
     // Up to 18 digits cannot overflow; a longer number is too large.
-    while c.pos < c.end, case let digit = c.base[c.pos] &- ASCII.zero, digit < 10 {
-      guard c.pos - start < 18 else { throw c.malformed("number too large", at: start) }
+    let stop = min(c.end, start + 18)
+    while c.pos < stop, case let digit = c.base[c.pos] &- ASCII.zero, digit < 10 {
       n = n &* 10 &+ Int(digit)
       c.pos += 1
+    }
+    if c.pos == stop && c.pos < c.end && c.base[c.pos] &- ASCII.zero < 10 {
+      throw c.malformed("number too large", at: start)
     }
     guard c.pos > start else { throw c.malformed("expected a non-negative integer") }
     guard n < limit else { throw c.malformed("\(n) is out of range (below \(limit))", at: start) }
@@ -385,5 +397,32 @@ struct LineReader: ~Copyable {
       end += n
       if n == 0 { eof = true }
     }
+  }
+}
+
+/// Decimal digits read eight bytes at a time (in the manner of simdjson's
+/// `parse_eight_digits_unrolled`): a word holds the next eight bytes of the
+/// text, the first in its lowest byte.
+enum DigitWord {
+  /// How many of the word's bytes, from the first, are ASCII digits (0 to 8).
+  @inline(__always)
+  static func leadingDigits(_ word: UInt64) -> Int {
+    // A byte is a digit when its high nibble is 3, and still is with 6 added (0x30…0x39). A carry out of
+    // a byte (0xFA and up) only reaches bytes after it, past the first byte that is not a digit.
+    let high = (word & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030
+    let raised = ((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030
+    let notDigit = high | raised
+    return notDigit == 0 ? 8 : notDigit.trailingZeroBitCount / 8
+  }
+
+  /// The value of the word's first `digits` bytes (1 to 8, all digits).
+  @inline(__always)
+  static func value(_ word: UInt64, digits: Int) -> Int {
+    // The digits moved to the top, zeros ahead of them, then pairs, fours and eights combined.
+    var v = (word &- 0x3030_3030_3030_3030) << (8 * UInt64(8 - digits))
+    v = (v &* 10) &+ (v >> 8)
+    v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+    v = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+    return Int(v)
   }
 }

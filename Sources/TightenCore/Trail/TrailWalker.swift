@@ -190,13 +190,17 @@ public struct TrailWalker: Sendable {
     }
   }
 
+  private static let digestMarker = Array("CloudTrail-Digest".utf8)
+
   /// Why a file met in a folder walk is not read, or nil to read it.
   public func skipReason(_ name: String) -> SkipReason? {
-    if name.contains("CloudTrail-Digest") { return .digest }
+    // Bytes (`memchr`, `memcmp`): this runs for every file of the bucket.
+    var bytes = name
+    if bytes.withUTF8({ Platform.contains(Self.digestMarker, in: $0) }) { return .digest }
     let lower = name.lowercased()
     let trailEndings = [".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".gz"]
     guard !name.hasPrefix("."), trailEndings.contains(where: { lower.hasSuffix($0) }) else { return .notTrail }
-    if let written = Self.deliveryTime(name) {
+    if since != nil || until != nil, let written = Self.deliveryTime(name) {
       if let since, written + 60 < since { return .outsideTime }
       if let until, written - Self.lateDeliveryMargin > until { return .outsideTime }
     }

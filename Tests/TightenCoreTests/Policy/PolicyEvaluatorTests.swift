@@ -317,4 +317,72 @@ struct UnknownResourceDenyTests {
       """#
     #expect(try decide(everything, "s3:DeleteBucket", "*") == .explicitDeny)
   }
+
+  @Test("a call decided by its resource's bytes alone gets the same decision as with its facts")
+  func resourceBytesPath() throws {
+    let json = #"""
+      {"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":["s3:GetObject","s3:Put*"],"Resource":["arn:aws:s3:::orders-prod-*","arn:aws:s3:::x/k?"]},
+        {"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::orders-prod-audit/*"},
+        {"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::orders-*"},
+        {"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam::1:ro*/*"}]}
+      """#
+    let evaluator = PolicyEvaluator(policies: try policySet(json))
+    let cases: [(String, String)] = [
+      ("s3:GetObject", "arn:aws:s3:::orders-prod-data/2026/11/01/017sut9H94Pe.parquet"),
+      ("s3:GetObject", "arn:aws:s3:::orders-prod-audit/2026/a"),
+      ("s3:GetObject", "arn:aws:s3:::orders-prod-audit"),
+      ("s3:GetObject", "arn:aws:s3:::elsewhere/a"),
+      ("s3:GetObject", "arn:aws:s3:::orders-dev/a"),
+      ("s3:GetObject", "arn:aws:s3:::x/k1"),
+      ("s3:GetObject", "arn:aws:s3:::x/k*"),
+      ("s3:PutObject", "arn:aws:s3:::orders-prod-data/*"),
+      ("s3:PutObject", "*"),
+      ("s3:ListAllMyBuckets", "*"),
+      ("iam:GetRole", "arn:aws:iam::1:role/deployer"),
+      ("iam:GetRole", "arn:aws:iam::1:user/deployer"),
+    ]
+    var decidedByBytes = 0
+    for (action, resource) in cases {
+      let plan = evaluator.plan(action: action)
+      let slow = evaluator.evaluate(CallFacts(action: action, resource: resource, context: CallContext()), plan: plan)
+      var bytes = resource
+      let fast = bytes.withUTF8 { evaluator.evaluate(resource: $0, plan: plan) }
+      guard let fast else { continue }
+      decidedByBytes += 1
+      #expect(fast.missing == slow.missing, "\(action) \(resource)")
+      #expect(fast.used == slow.used, "\(action) \(resource)")
+      #expect(fast.layer == slow.layer && fast.denied == slow.denied, "\(action) \(resource)")
+    }
+    #expect(decidedByBytes == cases.count)
+    // The deny wins; the NotResource allow covers what is not orders-*; IAM's resource type is not a wildcard.
+    let get = evaluator.plan(action: "s3:GetObject")
+    var audit = "arn:aws:s3:::orders-prod-audit/2026/a"
+    #expect(audit.withUTF8 { evaluator.evaluate(resource: $0, plan: get)?.missing } == .explicitDeny)
+    var role = "arn:aws:iam::1:role/deployer"
+    #expect(
+      role.withUTF8 { evaluator.evaluate(resource: $0, plan: evaluator.plan(action: "iam:GetRole"))?.missing }
+        == .notGranted)
+  }
+
+  @Test("statements that read more than the resource, or a resource with an escape: decided with the facts")
+  func resourceBytesDeclined() throws {
+    let conditioned = #"""
+      {"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}}]}
+      """#
+    let variables = #"""
+      {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}]}
+      """#
+    let plain = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#
+    for (json, resource, declined) in [
+      (conditioned, "arn:aws:s3:::b/k", true), (variables, "arn:aws:s3:::b/k", true),
+      (plain, "arn:aws:s3:::b/a${*}b", true), (plain, "arn:aws:s3:::b/k", false),
+    ] {
+      let evaluator = PolicyEvaluator(policies: try policySet(json))
+      var bytes = resource
+      let fast = bytes.withUTF8 { evaluator.evaluate(resource: $0, plan: evaluator.plan(action: "s3:GetObject")) }
+      #expect((fast == nil) == declined, "\(resource)")
+    }
+  }
 }
