@@ -31,7 +31,14 @@ public final class ByteSink {
 
   /// Appends all this sink holds to `other`, and empties this one.
   func drain(into other: ByteSink) {
-    other.append(UnsafeBufferPointer(start: buffer.base, count: buffer.count))
+    let piece = UnsafeBufferPointer(start: buffer.base, count: buffer.count)
+    if piece.count >= other.flushAt {
+      // A piece as large as `other` hands on is handed on as it is, after what `other` holds: not copied.
+      other.flush()
+      other.write(piece)
+    } else {
+      other.append(piece)
+    }
     buffer.reset()
   }
 

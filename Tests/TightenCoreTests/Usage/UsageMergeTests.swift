@@ -98,6 +98,17 @@ struct UsageMergeTests {
     for (threads, piece) in [(2, 1), (3, 7), (8, 100), (2, 5_000)] {
       #expect(ByteSink.collect { ScanReport.permissionRows(a, to: $0, threads: threads, piece: piece) } == one)
     }
+    // A thread's piece at least as large as what the sink hands on goes on as it is, in order.
+    var handed: [Int] = []
+    var bytes: [UInt8] = []
+    let small = ByteSink(flushAt: 4_096) {
+      handed.append($0.count)
+      bytes.append(contentsOf: $0)
+    }
+    ScanReport.permissionRows(a, to: small, threads: 3, piece: 50)
+    small.flush()
+    #expect(String(decoding: bytes, as: UTF8.self) == one)
+    #expect(handed.contains { $0 > 8_192 })
     // A permission's rows (one per context) stay in one piece.
     let ranges = a.permissionRanges(piece: 1)
     #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == a.rows.count)
