@@ -85,7 +85,7 @@ extension Generator {
   /// resource's size, without writing the statement again at every level.
   private func split(_ statement: PolicyStatement) -> [PolicyStatement] {
     guard let resources = statement.resources, resources.count > 1 else { return splitWriting(statement) }
-    let quoted = resources.map { PolicyWriter.nonWhitespaceCount(JSONWriter.quote($0)) }
+    let quoted = resources.map(PolicyWriter.quotedSize)
     var sums = [0]
     sums.reserveCapacity(resources.count + 1)
     for q in quoted { sums.append(sums[sums.count - 1] + q) }

@@ -14,43 +14,78 @@ public struct Generator: Sendable {
   /// Every permission the trails show (refused calls and implied PassRole
   /// included) as statements, nothing else.
   public func statements(from analysis: TrailAnalysis, predicted: [Permission] = []) -> [PolicyStatement] {
-    // Each string made once; rows that differ only in a context that passes no role are one permission.
-    var texts = [String?](repeating: nil, count: analysis.strings.count)
-    func text(_ id: Int32) -> String {
-      if let known = texts[Int(id)] { return known }
-      let made = analysis.string(id)
-      texts[Int(id)] = made
-      return made
-    }
-    var permissions: [(Permission, String)] = []
+    let keys = ResourceKeys(base: analysis.strings)
+    var usage = KeyedUsage()
+    var generalized: [Int32: Int32] = [:]
+    // Rows that differ only in a context that passes no role are one permission.
+    let passedTo = analysis.contexts.map(\.passedToService)
     var last: (action: Int32, resource: Int32, passedTo: String)? = nil
+    var action = ""
     for row in analysis.rows {
-      let passedTo = analysis.contexts[Int(row.context)].passedToService
-      if let last, last.action == row.action, last.resource == row.resource, last.passedTo == passedTo { continue }
-      last = (row.action, row.resource, passedTo)
-      permissions.append((Permission(action: text(row.action), resource: text(row.resource)), passedTo))
+      let to = passedTo[Int(row.context)]
+      if let last, last.action == row.action, last.resource == row.resource, last.passedTo == to { continue }
+      if last?.action != row.action { action = analysis.string(row.action) }
+      last = (row.action, row.resource, to)
+      usage.add(action, generalize(keys.key(base: row.resource), keys, &generalized), passedTo: to)
     }
-    return statements(for: permissions + predicted.map { ($0, "") }, sidPrefix: "")
+    for permission in predicted {
+      usage.add(permission.action, generalize(keys.key(permission.resource), keys, &generalized), passedTo: "")
+    }
+    return statements(usage, keys, sidPrefix: "")
   }
 
   func statements(for permissions: [(Permission, String)], sidPrefix: String) -> [PolicyStatement] {
-    var byAction: [String: Set<String>] = [:]
-    var passRoles: [String: Set<String>] = [:]  // role → services it was passed to ("" unknown)
+    let keys = ResourceKeys(base: Interner())
+    var usage = KeyedUsage()
+    var generalized: [Int32: Int32] = [:]
     for (permission, passedTo) in permissions {
-      let resource = generalizeAccount(permission.resource)
-      if permission.action == "iam:PassRole" && !passedTo.isEmpty {
-        passRoles[resource, default: []].insert(passedTo)
-      } else {
-        byAction[permission.action, default: []].insert(resource)
-      }
+      usage.add(permission.action, generalize(keys.key(permission.resource), keys, &generalized), passedTo: passedTo)
     }
-    let patterns =
-      options.resources == .exact ? [:] : resourcePatterns(Set(byAction.values.flatMap { $0 } + passRoles.keys))
+    return statements(usage, keys, sidPrefix: sidPrefix)
+  }
+
+  /// Permissions by action, their resources by key, and the roles passed to known services.
+  private struct KeyedUsage {
+    var actions: [String] = []
+    var resources: [[Int32]] = []
+    /// Role → services it was passed to.
+    var passRoles: [Int32: Set<String>] = [:]
+    private var index: [String: Int] = [:]
+    private var last = -1
+
+    mutating func add(_ action: String, _ resource: Int32, passedTo: String) {
+      if !passedTo.isEmpty && action == "iam:PassRole" {
+        passRoles[resource, default: []].insert(passedTo)
+        return
+      }
+      // Rows come by action: the last one first, then the index.
+      if last < 0 || actions[last] != action {
+        if let known = index[action] {
+          last = known
+        } else {
+          last = actions.count
+          index[action] = last
+          actions.append(action)
+          resources.append([])
+        }
+      }
+      resources[last].append(resource)
+    }
+  }
+
+  private func statements(_ usage: KeyedUsage, _ keys: ResourceKeys, sidPrefix: String) -> [PolicyStatement] {
+    // Each action's resources once, in key order.
+    let lists = usage.resources.map(Self.sortedUnique)
+    let patternOf =
+      options.resources == .exact
+      ? [] : resourcePatterns(Self.sortedUnique(lists.flatMap { $0 } + usage.passRoles.keys), keys)
+    func written(_ key: Int32) -> Int32 {
+      Int(key) < patternOf.count && patternOf[Int(key)] >= 0 ? patternOf[Int(key)] : key
+    }
     // Statements: per service, actions grouped by the resources they need.
-    var groups: [String: [Set<String>: [String]]] = [:]  // service → resources → actions
-    for (action, resources) in byAction {
-      let mapped = Set(resources.map { patterns[$0] ?? $0 })
-      let reduced = Self.withoutCovered(mapped)
+    var groups: [String: [[Int32]: [String]]] = [:]  // service → resources → actions
+    for (action, resources) in zip(usage.actions, lists) {
+      let reduced = Self.withoutCovered(Self.sortedUnique(resources.map(written)), keys)
       groups[ActionName.service(of: action), default: [:]][reduced, default: []].append(action)
     }
     var statements: [PolicyStatement] = []
@@ -59,10 +94,10 @@ public struct Generator: Sendable {
       // Each group's actions sorted once; no two groups share an action.
       let ordered = groups[service]!.map { (resources: $0.key, actions: $0.value.sorted()) }
         .sorted { $0.actions.lexicographicallyPrecedes($1.actions) }
-      for (resourceSet, sortedActions) in ordered {
+      for (resourceKeys, sortedActions) in ordered {
         var actions = sortedActions
         if options.actionWildcards { actions = Self.collapseReadActions(actions) }
-        let resources = resourceSet.sorted()
+        let resources = keys.sortedAsStrings(resourceKeys)
         let sid = uniqueSid(sidPrefix + Self.camel(service) + kind(of: resources, service: service), &usedSids)
         statements.append(
           PolicyStatement(
@@ -71,7 +106,7 @@ public struct Generator: Sendable {
     }
     // PassRole, with the services each role was handed to.
     var byServices: [Set<String>: [String]] = [:]
-    for (role, services) in passRoles { byServices[services, default: []].append(patterns[role] ?? role) }
+    for (role, services) in usage.passRoles { byServices[services, default: []].append(keys.string(written(role))) }
     for services in byServices.keys.sorted(by: { $0.sorted().lexicographicallyPrecedes($1.sorted()) }) {
       let names = services.sorted()
       let target = names.count == 1 ? Self.camel(String(names[0].prefix { $0 != "." })) : "Services"
@@ -83,6 +118,29 @@ public struct Generator: Sendable {
           conditions: [ConditionClause(op: "StringEquals", key: "iam:PassedToService", values: names)]))
     }
     return statements
+  }
+
+  private static func sortedUnique(_ keys: [Int32]) -> [Int32] {
+    var keys = keys
+    keys.sort()
+    var end = 0
+    for key in keys where end == 0 || keys[end - 1] != key {
+      keys[end] = key
+      end += 1
+    }
+    keys.removeLast(keys.count - end)
+    return keys
+  }
+
+  /// A resource's key with any account or region, as the options ask (each key worked out once).
+  private func generalize(_ key: Int32, _ keys: ResourceKeys, _ done: inout [Int32: Int32]) -> Int32 {
+    guard options.anyAccount || options.anyRegion else { return key }
+    if let known = done[key] { return known }
+    let arn = keys.string(key)
+    let generalized = generalizeAccount(arn)
+    let made = generalized.utf8.elementsEqual(arn.utf8) ? key : keys.key(generalized)
+    done[key] = made
+    return made
   }
 
   private func generalizeAccount(_ arn: String) -> String {

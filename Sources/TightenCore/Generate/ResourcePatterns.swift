@@ -4,109 +4,163 @@ extension Generator {
   /// Where an ARN's own name starts: the catalogue template of its type tells
   /// (`arn:aws:s3:::bucket/` + `dir/key`, `…:table/` + `Orders`).
   func split(_ arn: String) -> (prefix: String, name: String, type: String)? {
-    var types: [Substring: [Catalog.ResourceType]] = [:]
-    guard let (offset, type) = nameStart(arn, typesByService: &types) else { return nil }
+    var types = ServiceTypes()
+    var bytes = arn
+    guard let (offset, type) = bytes.withUTF8({ nameStart($0, types: &types) }) else { return nil }
     let index = arn.utf8.index(arn.utf8.startIndex, offsetBy: offset)
     return (String(arn[..<index]), String(arn[index...]), type)
   }
 
-  /// Where `split` cuts, in bytes, and the type; each service's resource
-  /// types sorted once for many ARNs.
-  func nameStart(_ arn: String, typesByService: inout [Substring: [Catalog.ResourceType]]) -> (
-    offset: Int, type: String
-  )? {
-    guard let service = Self.service(ofARN: arn) else { return nil }
+  /// Each service's resource types, sorted once for many ARNs.
+  struct ServiceTypes {
+    fileprivate var byService: [String: [Catalog.ResourceType]] = [:]
+    /// The last service asked for: ARNs in byte order come service by service.
+    fileprivate var last: (service: [UInt8], types: [Catalog.ResourceType])? = nil
+  }
+
+  /// Where `split` cuts an ARN's bytes, and the type.
+  func nameStart(_ arn: UnsafeBufferPointer<UInt8>, types cache: inout ServiceTypes) -> (offset: Int, type: String)? {
+    guard let range = Self.serviceRange(ofARN: arn) else { return nil }
+    let service = UnsafeBufferPointer(rebasing: arn[range])
     let types: [Catalog.ResourceType]
-    if let known = typesByService[service] {
-      types = known
+    if let last = cache.last, last.service.elementsEqual(service) {
+      types = last.types
     } else {
-      guard let info = catalog.service(String(service)) else { return nil }
-      types = info.resourceTypes.values.sorted { $0.name < $1.name }
-      typesByService[service] = types
-    }
-    var arn = arn
-    return arn.withUTF8 { bytes in
-      var best: (offset: Int, type: String)? = nil
-      for type in types {
-        for template in type.templates {
-          guard let offset = template.lastVariableOffset(bytes) else { continue }
-          if offset < bytes.count && offset > (best?.offset ?? -1) { best = (offset, type.name) }
-        }
+      let name = String(decoding: service, as: UTF8.self)
+      if let known = cache.byService[name] {
+        types = known
+      } else {
+        guard let info = catalog.service(name) else { return nil }
+        types = info.resourceTypes.values.sorted { $0.name < $1.name }
+        cache.byService[name] = types
       }
-      return best
+      cache.last = (Array(service), types)
     }
+    var best: (offset: Int, type: String)? = nil
+    for type in types {
+      for template in type.templates {
+        guard let offset = template.lastVariableOffset(arn) else { continue }
+        if offset < arn.count && offset > (best?.offset ?? -1) { best = (offset, type.name) }
+      }
+    }
+    return best
   }
 
   /// An ARN's service (`arn:aws:s3:::b` → `s3`), as `ARN` parses it: nil unless
   /// the text starts with `arn:` and has six colon-separated parts.
   static func service(ofARN arn: String) -> Substring? {
-    guard arn.hasPrefix("arn:") else { return nil }
-    var colons: [String.Index] = []
-    var i = arn.utf8.startIndex
-    while i < arn.utf8.endIndex && colons.count < 5 {
-      if arn.utf8[i] == 0x3A { colons.append(i) }
-      i = arn.utf8.index(after: i)
-    }
-    guard colons.count == 5 else { return nil }
-    return arn[arn.utf8.index(after: colons[1])..<colons[2]]
+    var bytes = arn
+    guard let range = bytes.withUTF8({ serviceRange(ofARN: $0) }) else { return nil }
+    let utf8 = arn.utf8
+    return arn[
+      utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]
   }
 
-  /// The pattern each resource is written as, under the resource mode.
-  func resourcePatterns(_ resources: Set<String>) -> [String: String] {
-    guard options.resources != .exact else { return [:] }
+  /// `service(ofARN:)` as a range of an ARN's bytes.
+  static func serviceRange(ofARN arn: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    guard arn.count >= 4, arn[0] == 0x61, arn[1] == 0x72, arn[2] == 0x6E, arn[3] == 0x3A else { return nil }  // arn:
+    var colons = (first: 0, second: 0, third: 0, count: 0)
+    var i = 0
+    while i < arn.count && colons.count < 5 {
+      if arn[i] == 0x3A {
+        colons.count += 1
+        if colons.count == 2 { colons.second = i }
+        if colons.count == 3 { colons.third = i }
+      }
+      i += 1
+    }
+    guard colons.count == 5 else { return nil }
+    return (colons.second + 1)..<colons.third
+  }
+
+  /// The pattern key each resource key (`keys`, sorted, distinct) is written
+  /// as under the resource mode, indexed by key; -1 where it stays as it is.
+  func resourcePatterns(_ list: [Int32], _ keys: ResourceKeys) -> [Int32] {
+    var patternOf = [Int32](repeating: -1, count: keys.count)
+    guard options.resources != .exact, !list.isEmpty else { return patternOf }
     // Where each resource's name starts, on all cores (the catalogue's templates are matched against every one).
-    let list = Array(resources)
     let chunks = min(list.count, Platform.processorCount * 4)
     let starts = Parallel.map(chunks, threads: Platform.processorCount) { chunk in
-      var types: [Substring: [Catalog.ResourceType]] = [:]
-      return (list.count * chunk / chunks..<list.count * (chunk + 1) / chunks).map { i in
-        list[i] == "*" ? nil : nameStart(list[i], typesByService: &types)?.offset
+      var types = ServiceTypes()
+      return (list.count * chunk / chunks..<list.count * (chunk + 1) / chunks).map { i -> Int32 in
+        let arn = keys.bytes(list[i])
+        if arn.count == 1 && arn[0] == UInt8(ascii: "*") { return -1 }
+        return nameStart(arn, types: &types).map { Int32($0.offset) } ?? -1
       }
     }.flatMap { $0 }
-    var groups: [Substring: [(index: Int, name: Substring)]] = [:]  // prefix → names
-    for (i, start) in starts.enumerated() {
-      guard let start else { continue }
-      let arn = list[i]
-      let cut = arn.utf8.index(arn.utf8.startIndex, offsetBy: start)
-      let name = arn[cut...]
-      if !name.utf8.contains(0x2A) { groups[arn[..<cut], default: []].append((i, name)) }
+    // Resources of one kind and place (the same text before the name), each name once.
+    let prefixes = Interner()
+    var groups: [[(key: Int32, start: Int)]] = []
+    for (i, start) in starts.enumerated() where start >= 0 {
+      let arn = keys.bytes(list[i])
+      if Glob.hasByte(UInt8(ascii: "*"), UnsafeBufferPointer(rebasing: arn[Int(start)...])) { continue }
+      let group = Int(prefixes.intern(UnsafeBufferPointer(rebasing: arn[..<Int(start)])))
+      if group == groups.count { groups.append([]) }
+      groups[group].append((list[i], Int(start)))
     }
-    var out: [String: String] = [:]
-    out.reserveCapacity(list.count)
-    for (prefix, names) in groups {
-      let pattern: String
-      if options.resources == .wildcard {
-        pattern = prefix + "*"
-      } else {
+    for (group, names) in groups.enumerated() {
+      var pattern = Array(prefixes.bytes(Int32(group)))
+      if options.resources == .prefix {
         guard names.count > 1 else { continue }
-        var common = names[0].name
-        for name in names.dropFirst() { common = Self.commonPrefix(common, name.name) }
-        // Keep a name prefix of three characters or more; else whole path segments; else the whole kind.
-        let tail = common.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
-        if tail.count < 3 {
-          common = common.dropLast(tail.count)
-        }
-        pattern = prefix + common + "*"
+        pattern += Self.commonName(names.map { UnsafeBufferPointer(rebasing: keys.bytes($0.key)[$0.start...]) })
       }
-      for name in names { out[list[name.index]] = pattern }
+      pattern.append(UInt8(ascii: "*"))
+      let key = pattern.withUnsafeBufferPointer { keys.key($0) }
+      for name in names { patternOf[Int(name.key)] = key }
     }
-    return out
+    return patternOf
+  }
+
+  /// What `--resources prefix` keeps of names of one kind and place: their
+  /// common start, a name prefix of three characters or more; else whole path
+  /// segments; else nothing.
+  static func commonName(_ names: [UnsafeBufferPointer<UInt8>]) -> [UInt8] {
+    var length = names[0].count
+    for name in names.dropFirst() {
+      guard let n = commonPrefixLength(UnsafeBufferPointer(rebasing: names[0][..<length]), name) else {
+        // Beyond ASCII: characters, as `String` counts them.
+        var common = Substring(String(decoding: names[0], as: UTF8.self))
+        for name in names.dropFirst() {
+          common = commonPrefix(common, Substring(String(decoding: name, as: UTF8.self)))
+        }
+        let tail = common.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        if tail.count < 3 { common = common.dropLast(tail.count) }
+        return Array(common.utf8)
+      }
+      length = n
+    }
+    // ASCII without a carriage return: a byte is a character.
+    let common = names[0][..<length]
+    let tail = length - (common.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0)
+    return Array(common.prefix(tail < 3 ? length - tail : length))
   }
 
   /// The longest common prefix of two names, in characters: byte by byte
   /// when both are ASCII without a carriage return (a `\r\n` is one character).
   static func commonPrefix(_ a: Substring, _ b: Substring) -> Substring {
     let fast = a.utf8.withContiguousStorageIfAvailable { x in
-      b.utf8.withContiguousStorageIfAvailable { y -> Int? in
-        var n = 0
-        while n < x.count && n < y.count && x[n] == y[n] && x[n] < 0x80 && x[n] != 0x0D { n += 1 }
-        let simple =
-          (n == x.count || (x[n] < 0x80 && x[n] != 0x0D)) && (n == y.count || (y[n] < 0x80 && y[n] != 0x0D))
-        return simple ? n : nil
-      }
+      b.utf8.withContiguousStorageIfAvailable { y in commonPrefixLength(x, y) }
     }
     if let n = (fast ?? nil) ?? nil { return a[..<a.utf8.index(a.startIndex, offsetBy: n)] }
     return Substring(String(a).commonPrefix(with: String(b)))
+  }
+
+  /// The length of two names' common prefix when it is the same in bytes
+  /// and in characters: the bytes matched and the first ones that differ are
+  /// ASCII other than a carriage return. nil otherwise.
+  static func commonPrefixLength(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Int? {
+    var n = 0
+    while n < x.count && n < y.count && x[n] == y[n] && x[n] < 0x80 && x[n] != 0x0D { n += 1 }
+    let simple = (n == x.count || (x[n] < 0x80 && x[n] != 0x0D)) && (n == y.count || (y[n] < 0x80 && y[n] != 0x0D))
+    return simple ? n : nil
+  }
+
+  /// `withoutCovered` on keys, sorted and distinct: a set with no pattern is as it was.
+  static func withoutCovered(_ sorted: [Int32], _ keys: ResourceKeys) -> [Int32] {
+    guard sorted.contains(where: keys.hasWildcard) else { return sorted }
+    let texts = sorted.map(keys.string)
+    let kept = withoutCovered(Set(texts))
+    return zip(sorted, texts).filter { kept.contains($0.1) }.map(\.0)
   }
 
   /// Drops resources a broader pattern in the set already covers.

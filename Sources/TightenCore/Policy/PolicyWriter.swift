@@ -30,8 +30,39 @@ public enum PolicyWriter {
   /// A statement's share of a document's size: its characters, white space
   /// not counted. A document's size is its frame's (`size` of no statements)
   /// plus each statement's, plus a comma between two.
+  ///
+  /// Worked out without writing the lists' strings: the statement written
+  /// with its lists empty (`[]`), then each list's share of its strings.
   static func size(_ statement: PolicyStatement) -> Int {
-    nonWhitespaceCount(value(statement).indented())
+    var frame = statement
+    var lists = 0
+    for keyPath in [\PolicyStatement.actions, \.notActions, \.resources, \.notResources] {
+      guard let values = statement[keyPath: keyPath] else { continue }
+      frame[keyPath: keyPath] = []
+      lists += listSize(values) - 2
+    }
+    return nonWhitespaceCount(value(frame).indented()) + lists
+  }
+
+  /// A list's characters as `list` writes it, white space not counted.
+  static func listSize(_ values: [String]) -> Int {
+    if values.count == 1 { return quotedSize(values[0]) }
+    return values.reduce(2 + max(0, values.count - 1)) { $0 + quotedSize($1) }
+  }
+
+  /// `nonWhitespaceCount(JSONWriter.quote(text))`, without the quoted copy
+  /// for text of printable ASCII with nothing to escape.
+  static func quotedSize(_ text: String) -> Int {
+    let plain = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+      var spaces = 0
+      for b in bytes {
+        if b < 0x20 || b >= 0x80 || b == 0x22 || b == 0x5C { return nil }
+        if b == 0x20 { spaces += 1 }
+      }
+      return bytes.count + 2 - spaces
+    }
+    if let n = plain ?? nil { return n }
+    return nonWhitespaceCount(JSONWriter.quote(text))
   }
 
   /// Unicode scalars that are not white space; ASCII text byte by byte.

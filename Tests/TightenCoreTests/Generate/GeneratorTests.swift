@@ -127,11 +127,58 @@ struct GeneratorTests {
   @Test("S3 object keys collapse to their common path")
   func objectKeys() {
     let generator = Generator(options: .init(resources: .prefix))
-    let patterns = generator.resourcePatterns([
-      "arn:aws:s3:::logs/2026/11/01/a.gz", "arn:aws:s3:::logs/2026/11/02/b.gz", "arn:aws:s3:::other/x",
-    ])
-    #expect(patterns["arn:aws:s3:::logs/2026/11/01/a.gz"] == "arn:aws:s3:::logs/2026/11/*")
-    #expect(patterns["arn:aws:s3:::other/x"] == nil)  // alone: exact
+    let keys = ResourceKeys(base: Interner())
+    let list = ["arn:aws:s3:::logs/2026/11/01/a.gz", "arn:aws:s3:::logs/2026/11/02/b.gz", "arn:aws:s3:::other/x"]
+      .map { keys.key($0) }
+    let patterns = generator.resourcePatterns(list, keys)
+    #expect(keys.string(patterns[Int(list[0])]) == "arn:aws:s3:::logs/2026/11/*")
+    #expect(patterns[Int(list[1])] == patterns[Int(list[0])])
+    #expect(patterns[Int(list[2])] == -1)  // alone: exact
+  }
+
+  @Test("a name prefix of three characters or more stays; else whole segments; beyond ASCII, characters")
+  func commonNames() {
+    func common(_ names: [String]) -> String {
+      let table = Interner()  // the bytes stay where they are while the table lives
+      let ids = names.map { table.intern($0) }
+      return String(decoding: Generator.commonName(ids.map { table.bytes($0) }), as: UTF8.self)
+    }
+    #expect(common(["2026/11/01/a", "2026/11/02/b"]) == "2026/11/")
+    #expect(common(["orders-prod-1", "orders-prod-2"]) == "orders-prod-")
+    #expect(common(["café/x1", "café/x2"]) == "café/")
+    #expect(common(["café-orders-1", "café-orders-2"]) == "café-orders-")
+    #expect(common(["a\r\nb", "a\r\nc"]) == "")
+  }
+
+  @Test("a text has one key: the base table's when it holds it, equal strings of the base sharing one")
+  func oneKeyPerText() {
+    let base = Interner()
+    for text in ["b", "a", "c", "a"] {
+      var text = text
+      text.withUTF8 { base.append($0.baseAddress, $0.count) }
+    }
+    let keys = ResourceKeys(base: base)
+    #expect(keys.key(base: 3) == keys.key(base: 1))
+    #expect(keys.key("c") == 2)
+    #expect(keys.key("d") == 4)
+    #expect(keys.key("d") == 4)
+    #expect(keys.string(4) == "d")
+    #expect(keys.sortedAsStrings([2, 0, 1, 4]) == ["a", "b", "c", "d"])
+    #expect(keys.hasWildcard(keys.key("a*")) && !keys.hasWildcard(2))
+  }
+
+  @Test("a pattern made for some resources and the same text named in the trail are one resource")
+  func patternEqualToResource() {
+    let generator = Generator(options: .init(resources: .prefix))
+    let permissions = [
+      ("s3:GetObject", "arn:aws:s3:::logs/2026/11/01/a.gz"), ("s3:GetObject", "arn:aws:s3:::logs/2026/11/02/b.gz"),
+      ("s3:PutObject", "arn:aws:s3:::logs/2026/11/*"),
+    ]
+    let statements = generator.statements(
+      for: permissions.map { (Permission(action: $0.0, resource: $0.1), "") }, sidPrefix: "")
+    #expect(statements.count == 1)
+    #expect(statements.first?.actions == ["s3:GetObject", "s3:PutObject"])
+    #expect(statements.first?.resources == ["arn:aws:s3:::logs/2026/11/*"])
   }
 
   @Test(
@@ -185,6 +232,29 @@ struct GeneratorTests {
       #expect(
         PolicyWriter.size(PolicyDocument(name: "", path: "", statements: list))
           == frame + list.map(PolicyWriter.size).reduce(0, +) + n - 1)
+    }
+    // A statement's size is worked out from its strings' sizes; it is what writing it counts.
+    let odd: [[String]] = [
+      [], ["*"], ["arn:aws:s3:::b/a b"], ["a\"q", "b\\s", "c\u{1}", "tab\there", "é\u{2003}x", "\r\n", ""],
+      ["arn:aws:s3:::b/1", "arn:aws:s3:::b/2"],
+    ]
+    for resources in odd {
+      for actions in [["s3:GetObject"], ["s3:GetObject", "s3:Put*"], []] {
+        for label in ["Named", "#3"] {
+          let statement = PolicyStatement(
+            label: label, index: 0, effect: .allow, actions: actions, resources: resources,
+            conditions: [ConditionClause(op: "StringEquals", key: "aws:RequestedRegion", values: ["eu west"])])
+          var notForm = statement
+          (notForm.notActions, notForm.actions, notForm.notResources, notForm.resources) = (
+            actions, nil, resources, nil
+          )
+          for s in [statement, notForm] {
+            #expect(
+              PolicyWriter.size(s) == PolicyWriter.nonWhitespaceCount(PolicyWriter.value(s).indented()),
+              "\(resources) \(actions) \(label)")
+          }
+        }
+      }
     }
     // White space inside values is not counted either; non-ASCII takes the exact path.
     #expect(PolicyWriter.nonWhitespaceCount("a b\tc\u{A0}é\u{2003}") == 4)
