@@ -58,9 +58,18 @@ struct JSONCursor {
     let start = pos + 1
     var i = start
     var escaped = false
-    // Most strings are short (member names, ids): look at a few bytes before searching.
-    let quick = min(end, start + 24)
+    // Most strings are short (member names, ids): look at a few words of eight bytes before searching.
+    let quick = min(end, start + 32)
     while i < quick {
+      if i + 8 <= end {
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+        let hits = Self.bytes(ASCII.quote, in: word) | Self.bytes(ASCII.backslash, in: word)
+        if hits == 0 {
+          i += 8
+          continue
+        }
+        i += hits.trailingZeroBitCount / 8  // the first quote or backslash, looked at below
+      }
       let b = base[i]
       if b == ASCII.quote {
         pos = i + 1
@@ -96,6 +105,15 @@ struct JSONCursor {
       }
       i = q + 1
     }
+  }
+
+  /// The bytes of `word` (the first in its lowest byte) equal to `byte`, as
+  /// their high bits. Only the lowest one set is exact (a borrow may set a
+  /// later one), which is all `string` reads.
+  @inline(__always)
+  static func bytes(_ byte: UInt8, in word: UInt64) -> UInt64 {
+    let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
   }
 
   /// Skips one value of any kind and returns where it started.
