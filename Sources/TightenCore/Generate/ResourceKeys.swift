@@ -1,15 +1,21 @@
 /// The resources `generate` writes statements from, by key: the strings of
 /// the analysis's table, then the texts made while generating (patterns,
 /// ARNs with any account or region). A text has one key however it comes,
-/// so sets of keys are sets of texts (by bytes, as IAM compares them), and
-/// no `String` is made for a resource until a statement names it.
+/// so sets of keys are sets of texts, and no `String` is made for a resource
+/// until a statement names it.
+///
+/// Texts are compared by bytes, as IAM compares them: two spellings of one
+/// accented name (composed, decomposed) are two resources, each granted,
+/// where `String` equality would write one and refuse calls on the other.
+/// Bytes that are not UTF-8 are keyed as `String` repairs them (U+FFFD),
+/// which is how a policy writes them.
 ///
 /// Several threads may read it while none makes a key (`key(_:)` for a text
 /// the base does not hold).
 final class ResourceKeys: @unchecked Sendable {
   let base: Interner
   /// Each base string's key: the first id, in byte order, of the strings equal to it.
-  private let canonical: [Int32]
+  private var canonical: [Int32]
   /// Base ids in byte order, one per distinct string: what `key(_:)` searches.
   private let ordered: [Int32]
   private let made = Interner()
@@ -23,6 +29,10 @@ final class ResourceKeys: @unchecked Sendable {
     for id in sorted where ordered.isEmpty || rank[Int(id)] != rank[Int(ordered.last!)] { ordered.append(id) }
     self.ordered = ordered
     canonical = (0..<base.count).map { ordered[rank[$0]] }
+    for id in 0..<Int32(base.count) where !Platform.isASCII(base.bytes(id)) {
+      let repaired = String(decoding: base.bytes(id), as: UTF8.self)
+      if !repaired.utf8.elementsEqual(base.bytes(id)) { canonical[Int(id)] = key(repaired) }
+    }
   }
 
   /// How many keys there are so far.
@@ -33,6 +43,10 @@ final class ResourceKeys: @unchecked Sendable {
 
   /// The key of a text: the base's when it holds it, else a made one.
   func key(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    if !Platform.isASCII(bytes) {
+      let repaired = String(decoding: bytes, as: UTF8.self)
+      if !repaired.utf8.elementsEqual(bytes) { return key(repaired) }
+    }
     var (low, high) = (0, ordered.count)
     while low < high {
       let mid = (low + high) / 2

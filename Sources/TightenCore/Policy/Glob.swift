@@ -121,12 +121,19 @@ enum Glob {
       }
       ti = pi
     }
+    // A `?` is one character (IAM: "any single character"): a scalar's UTF-8 bytes, its lead byte and the
+    // continuation bytes after it; a `*` moves on by whole scalars. ASCII text never looks further.
+    @inline(__always) func nextScalar(_ i: Int) -> Int {
+      var i = i + 1
+      while i < t.count && t[i] & 0xC0 == 0x80 { i += 1 }
+      return i
+    }
     var star = -1
     var mark = 0
     while ti < t.count {
       if pi < p.count && p[pi] != 0x2A && one(p[pi], t[ti]) {
+        ti = p[pi] == 0x3F && t[ti] >= 0xC0 ? nextScalar(ti) : ti + 1
         pi += 1
-        ti += 1
       } else if pi < p.count && p[pi] == 0x2A {
         if pi == p.count - 1 { return true }  // a final * takes whatever is left
         star = pi
@@ -134,7 +141,7 @@ enum Glob {
         pi += 1
       } else if star >= 0 {
         pi = star + 1
-        mark += 1
+        mark = t[mark] >= 0xC0 ? nextScalar(mark) : mark + 1
         ti = mark
       } else {
         return false

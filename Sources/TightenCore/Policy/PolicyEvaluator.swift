@@ -188,10 +188,13 @@ public struct PolicyEvaluator: Sendable {
   }
 
   /// `evaluate` for a trail call whose resource is given as bytes, with no `String` made of it: when the
-  /// plan's statements read nothing but the resource (no conditions, no variables) and the resource holds
-  /// no escape. nil otherwise, for `evaluate(_:plan:)`.
+  /// plan's statements read nothing but the resource (no conditions, no variables) and the resource is
+  /// ASCII without an escape. nil otherwise, for `evaluate(_:plan:)`.
   func evaluate(resource: UnsafeBufferPointer<UInt8>, plan: ActionPlan) -> Result? {
-    guard plan.resourceOnly, !Glob.hasByte(UInt8(ascii: "$"), resource) else { return nil }
+    // Beyond ASCII the facts path decides: it matches the text as `String` repairs it (invalid UTF-8 as U+FFFD).
+    guard plan.resourceOnly, !Glob.hasByte(UInt8(ascii: "$"), resource), Platform.isASCII(resource) else {
+      return nil
+    }
     let unknownResource = plan.hasResourceTypes && resource.count == 1 && resource[0] == UInt8(ascii: "*")
     let observed = Glob.Observed(resource)
     return decide(plan, matches: false) { prepared in

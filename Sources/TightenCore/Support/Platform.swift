@@ -176,6 +176,23 @@ public enum Platform {
     }
   }
 
+  /// Whether every byte is below 0x80 (ASCII): eight bytes at a time.
+  static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    var i = 0
+    var any: UInt64 = 0
+    while i + 8 <= bytes.count {
+      any |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      i += 8
+    }
+    while i < bytes.count {
+      any |= UInt64(base[i])
+      i += 1
+    }
+    return any & 0x8080_8080_8080_8080 == 0
+  }
+
   /// The first `byte` in `count` bytes at `p`, or nil.
   @inline(__always)
   static func findByte(_ byte: UInt8, in p: UnsafePointer<UInt8>, count: Int) -> UnsafePointer<UInt8>? {

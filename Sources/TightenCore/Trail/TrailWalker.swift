@@ -195,8 +195,10 @@ public struct TrailWalker: Sendable {
   /// Why a file met in a folder walk is not read, or nil to read it.
   public func skipReason(_ name: String) -> SkipReason? {
     // Bytes (`memchr`, `memcmp`): this runs for every file of the bucket.
+    // Beyond ASCII, `String` decides: a combining mark after the marker makes another character.
     var bytes = name
-    if bytes.withUTF8({ Platform.contains(Self.digestMarker, in: $0) }) { return .digest }
+    let (marked, ascii) = bytes.withUTF8 { (Platform.contains(Self.digestMarker, in: $0), Platform.isASCII($0)) }
+    if marked && (ascii || name.contains("CloudTrail-Digest")) { return .digest }
     let lower = name.lowercased()
     let trailEndings = [".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".gz"]
     guard !name.hasPrefix("."), trailEndings.contains(where: { lower.hasSuffix($0) }) else { return .notTrail }

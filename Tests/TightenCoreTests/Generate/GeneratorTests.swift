@@ -167,6 +167,32 @@ struct GeneratorTests {
     #expect(keys.hasWildcard(keys.key("a*")) && !keys.hasWildcard(2))
   }
 
+  @Test(
+    "keys compare bytes: composed and decomposed spellings are two resources; bytes that are not UTF-8, as repaired")
+  func keysBeyondASCII() {
+    let base = Interner()
+    let texts: [[UInt8]] = [
+      Array("arn:aws:s3:::b/caf\u{E9}".utf8), Array("arn:aws:s3:::b/cafe\u{301}".utf8),
+      Array("arn:aws:s3:::b/k".utf8) + [0xFF], Array("arn:aws:s3:::b/k".utf8) + [0xC3],
+      Array("arn:aws:s3:::b/k\u{FFFD}".utf8),
+    ]
+    for text in texts { text.withUnsafeBufferPointer { base.append($0.baseAddress, $0.count) } }
+    let keys = ResourceKeys(base: base)
+    // IAM compares the bytes it is sent: a policy naming one spelling refuses the other.
+    #expect(keys.key(base: 0) != keys.key(base: 1))
+    #expect(keys.key("arn:aws:s3:::b/caf\u{E9}") == keys.key(base: 0))
+    // Two invalid endings both written as U+FFFD are the one resource a policy can name, the base's own.
+    #expect(keys.key(base: 2) == 4 && keys.key(base: 3) == 4 && keys.key(base: 4) == 4)
+    #expect(([0xFF] as [UInt8]).withUnsafeBufferPointer { keys.key($0) } == keys.key("\u{FFFD}"))
+    #expect(keys.count == 6)
+    let statements = Generator().statements(
+      for: [
+        "arn:aws:s3:::b/caf\u{E9}", "arn:aws:s3:::b/cafe\u{301}", "arn:aws:s3:::b/caf\u{E9}",
+      ].map { (Permission(action: "s3:GetObject", resource: $0), "") }, sidPrefix: "")
+    #expect(statements.map(\.resources) == [["arn:aws:s3:::b/caf\u{E9}", "arn:aws:s3:::b/cafe\u{301}"]])
+    #expect(statements.first?.resources?.map(\.utf8.count) == [20, 21])
+  }
+
   @Test("a pattern made for some resources and the same text named in the trail are one resource")
   func patternEqualToResource() {
     let generator = Generator(options: .init(resources: .prefix))

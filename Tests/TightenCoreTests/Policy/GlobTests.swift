@@ -31,14 +31,19 @@ struct GlobTests {
   }
 
   /// IAM's wildcard semantics written as plainly as possible, to check `Glob`'s matcher against.
-  private static func reference(_ p: [UInt8], _ t: [UInt8], literal: Bool) -> Bool {
+  /// The plain definition over characters: each of the pattern's and the text's Unicode scalars is one unit.
+  private static func reference(_ pattern: String, _ text: String, literal: Bool) -> Bool {
+    reference(pattern.unicodeScalars.map(\.value), text.unicodeScalars.map(\.value), literal: literal)
+  }
+
+  private static func reference<Unit: BinaryInteger>(_ p: [Unit], _ t: [Unit], literal: Bool) -> Bool {
     var memo: [Int: Bool] = [:]
     func go(_ i: Int, _ j: Int) -> Bool {
       if let known = memo[i * 64 + j] { return known }
       let result: Bool
       if i == p.count {
         result = j == t.count
-      } else if p[i] == UInt8(ascii: "*") {
+      } else if p[i] == Unit(0x2A) {
         result = go(i + 1, j) || (j < t.count && go(i, j + 1))
       } else if j == t.count {
         result = false
@@ -46,8 +51,8 @@ struct GlobTests {
         let (pc, tc) = (p[i], t[j])
         let one =
           literal
-          ? pc == UInt8(ascii: "?") || pc == tc
-          : tc != UInt8(ascii: "*") && (pc == UInt8(ascii: "?") || (pc == tc && tc != UInt8(ascii: "?")))
+          ? pc == Unit(0x3F) || pc == tc
+          : tc != Unit(0x2A) && (pc == Unit(0x3F) || (pc == tc && tc != Unit(0x3F)))
         result = one && go(i + 1, j + 1)
       }
       memo[i * 64 + j] = result
@@ -76,6 +81,29 @@ struct GlobTests {
     }
     // Both kinds of text, and both answers, were met often.
     #expect(checked.literal > 5_000 && checked.wild > 5_000 && checked.matched > 2_000)
+  }
+
+  @Test("a ? is one character, of one to four bytes; a * moves on by characters")
+  func questionMarkIsOneCharacter() {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html: "any single character (?)".
+    #expect(Glob.coversPrepared("arn:aws:s3:::b/caf?", "arn:aws:s3:::b/café"))
+    #expect(!Glob.coversPrepared("arn:aws:s3:::b/caf??", "arn:aws:s3:::b/café"))
+    #expect(Glob.coversPrepared("arn:aws:s3:::b/?-?", "arn:aws:s3:::b/😀-é"))
+    #expect(Glob.coversPrepared("arn:aws:s3:::b/*?x", "arn:aws:s3:::b/ééx"))
+    #expect(!Glob.coversPrepared("arn:aws:s3:::b/*??x", "arn:aws:s3:::b/éx"))
+    #expect(Glob.matches("arn:aws:s3:::b/??", "arn:aws:s3:::b/日本"))
+    var random = SeededRandom(seed: 0xC2B2_AE3D_27D4_EB4F)
+    let alphabet = ["a", "é", "日", "😀", "*", "?"]
+    var matched = 0
+    for _ in 0..<5_000 {
+      let pattern = (0..<random.next(7)).map { _ in alphabet[random.next(6)] }.joined()
+      let text = (0..<random.next(7)).map { _ in alphabet[random.next(random.next(3) == 0 ? 6 : 4)] }.joined()
+      let literal = !text.contains("*") && !text.contains("?")
+      let expected = Self.reference(pattern, text, literal: literal)
+      #expect(Glob.coversPrepared(pattern, text) == expected, "\(pattern) \(text)")
+      if expected { matched += 1 }
+    }
+    #expect(matched > 300)
   }
 
   @Test("a final * takes what is left, a wildcard in the first eight bytes stops the word compare")

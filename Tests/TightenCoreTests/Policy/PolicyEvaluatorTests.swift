@@ -365,7 +365,8 @@ struct UnknownResourceDenyTests {
         == .notGranted)
   }
 
-  @Test("statements that read more than the resource, or a resource with an escape: decided with the facts")
+  @Test(
+    "statements that read more than the resource, or a resource with an escape or beyond ASCII: decided with the facts")
   func resourceBytesDeclined() throws {
     let conditioned = #"""
       {"Version":"2012-10-17","Statement":[
@@ -378,11 +379,23 @@ struct UnknownResourceDenyTests {
     for (json, resource, declined) in [
       (conditioned, "arn:aws:s3:::b/k", true), (variables, "arn:aws:s3:::b/k", true),
       (plain, "arn:aws:s3:::b/a${*}b", true), (plain, "arn:aws:s3:::b/k", false),
+      (plain, "arn:aws:s3:::b/caf\u{E9}", true),
     ] {
       let evaluator = PolicyEvaluator(policies: try policySet(json))
       var bytes = resource
       let fast = bytes.withUTF8 { evaluator.evaluate(resource: $0, plan: evaluator.plan(action: "s3:GetObject")) }
       #expect((fast == nil) == declined, "\(resource)")
     }
+    // Bytes that are not UTF-8 are the facts path's: it matches them as repaired (U+FFFD, one character).
+    let evaluator = PolicyEvaluator(
+      policies: try policySet(
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/k?"}]}"#
+      ))
+    let plan = evaluator.plan(action: "s3:GetObject")
+    let invalid: [UInt8] = Array("arn:aws:s3:::b/k".utf8) + [0xFF]
+    #expect(invalid.withUnsafeBufferPointer { evaluator.evaluate(resource: $0, plan: plan) } == nil)
+    let repaired = CallFacts(
+      action: "s3:GetObject", resource: String(decoding: invalid, as: UTF8.self), context: CallContext())
+    #expect(evaluator.evaluate(repaired, plan: plan).missing == nil)
   }
 }
