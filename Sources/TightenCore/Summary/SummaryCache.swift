@@ -69,7 +69,13 @@ public struct SummaryCache: Sendable {
   }
 
   func source(of path: RawPath) -> Source? {
-    guard path.display != "-", let status = try? Platform.status(path), status.kind == .regular else { return nil }
+    guard path.display != "-" else { return nil }
+    return source(of: path, status: try? Platform.status(path))
+  }
+
+  /// `source(of:)` with the file's status already known.
+  func source(of path: RawPath, status: Platform.FileStatus?) -> Source? {
+    guard path.display != "-", let status, status.kind == .regular else { return nil }
     let shown = path.display
     let absolute = shown.hasPrefix("/") ? shown : workingFolder + "/" + shown
     return Source(path: absolute, size: status.size, modified: status.modified)

@@ -118,6 +118,48 @@ package final class Interner {
     storageCount += n
   }
 
+  /// Where `appendPieces` writes one piece's strings: each call of `add`
+  /// puts the next string after the one before. Used by one thread.
+  struct PieceWriter: @unchecked Sendable {
+    fileprivate let storage: UnsafeMutablePointer<UInt8>
+    fileprivate let offsets: UnsafeMutablePointer<Int>
+    fileprivate let lengths: UnsafeMutablePointer<Int32>
+    fileprivate var id: Int
+    fileprivate var at: Int
+
+    @inline(__always) mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+      if let p = bytes.baseAddress { (storage + at).update(from: p, count: bytes.count) }
+      offsets[id] = at
+      lengths[id] = Int32(bytes.count)
+      id += 1
+      at += bytes.count
+    }
+  }
+
+  /// `append` for pieces of strings whose counts and sizes are known, each
+  /// piece written by `fill` on its own thread (`threads` at most): the ids
+  /// follow the pieces' order. `fill` must add exactly the piece's strings.
+  func appendPieces(
+    _ pieces: [(count: Int, bytes: Int)], threads: Int, _ fill: @Sendable (Int, inout PieceWriter) -> Void
+  ) {
+    let (n, bytes) = pieces.reduce((0, 0)) { ($0.0 + $1.count, $0.1 + $1.bytes) }
+    storage.reserve(storageCount + bytes, keeping: storageCount)
+    while count + n > idCapacity { growIDs() }
+    var starts: [(id: Int, at: Int)] = [(count, storageCount)]
+    for piece in pieces { starts.append((starts.last!.id + piece.count, starts.last!.at + piece.bytes)) }
+    let writers = starts.dropLast().map {
+      PieceWriter(storage: storage.base, offsets: offsets, lengths: lengths, id: $0.id, at: $0.at)
+    }
+    let ends = Parallel.map(pieces.count, threads: threads) { k in
+      var writer = writers[k]
+      fill(k, &writer)
+      return writer.id
+    }
+    precondition(ends == starts.dropFirst().map(\.id), "a piece added other than its count of strings")
+    count += n
+    storageCount += bytes
+  }
+
   /// Indexes the strings `append` added, for `intern`.
   private func index() {
     if count * 2 > mask + 1 { growSlots(toHold: count) }

@@ -12,6 +12,9 @@ public enum SkipReason: String, Sendable, Codable, CaseIterable {
 public struct TrailListing: Sendable {
   /// The files to read, by their bytes, each once.
   public var paths: [RawPath] = []
+  /// Each path's status as the walk met it (nil for standard input): what the cache keys files by, and
+  /// the files' identities, without a second `stat` of every file.
+  var statuses: [Platform.FileStatus?] = []
   public var skipped: [SkipReason: Int] = [:]
   /// Folders or files that could not be read, and why.
   public var failures: [InputError] = []
@@ -63,6 +66,7 @@ public struct TrailWalker: Sendable {
     for path in paths {
       if path == "-" {
         walk.listing.paths.append(RawPath(path))
+        walk.listing.statuses.append(nil)
         continue
       }
       do throws(Platform.SystemError) {
@@ -132,6 +136,7 @@ public struct TrailWalker: Sendable {
       } else {
         seen[id] = .listed
         listing.paths.append(path)
+        listing.statuses.append(status)
       }
     }
 

@@ -40,12 +40,11 @@ public struct TrailAnalyzer: Sendable {
     timing: ((String) -> Void)? = nil
   ) -> TrailAnalysis {
     let listing = TrailWalker(since: filter.since, until: filter.until).list(paths)
-    var result = analyze(paths: listing.paths, restoringPaths: restoringPaths, progress: progress, timing: timing)
+    var result = analyze(
+      paths: listing.paths, statuses: listing.statuses, restoringPaths: restoringPaths, progress: progress,
+      timing: timing)
     for (reason, n) in listing.skipped { result.files.skipped[reason, default: 0] += n }
-    result.inputFiles = Set(
-      listing.paths.compactMap { path in
-        (try? Platform.status(path)).map { FileIdentity(device: $0.device, inode: $0.inode) }
-      })
+    result.inputFiles = Set(listing.statuses.compactMap { $0.map { FileIdentity(device: $0.device, inode: $0.inode) } })
     result.files.failed = listing.failures + result.files.failed
     result.files.failed.sortByPath()
     return result
@@ -60,9 +59,10 @@ public struct TrailAnalyzer: Sendable {
   }
 
   /// Analyses the given files by their bytes (names that are not UTF-8 included).
+  /// - Parameter statuses: Each file's status as a walk met it, when there was one.
   func analyze(
-    paths files: [RawPath], restoringPaths: Bool = true, progress: (@Sendable (AnalysisProgress) -> Void)? = nil,
-    timing: ((String) -> Void)? = nil
+    paths files: [RawPath], statuses: [Platform.FileStatus?]? = nil, restoringPaths: Bool = true,
+    progress: (@Sendable (AnalysisProgress) -> Void)? = nil, timing: ((String) -> Void)? = nil
   ) -> TrailAnalysis {
     let eventsSoFar = Atomic<Int>(0)
     let filesDone = Atomic<Int>(0)
@@ -72,7 +72,7 @@ public struct TrailAnalyzer: Sendable {
       progress?(AnalysisProgress(filesDone: done, filesTotal: files.count, events: events))
     }
     // With the cache, folders first: each unchanged folder's rollup stands for its files.
-    let folders = cache.map { Self.folders(files, in: $0) } ?? []
+    let folders = cache.map { Self.folders(files, statuses: statuses, in: $0) } ?? []
     let rollups: [SummaryReader.Summary?] =
       cache.map { cache in
         Parallel.map(folders.count, threads: workers) { i -> SummaryReader.Summary? in
@@ -155,7 +155,7 @@ public struct TrailAnalyzer: Sendable {
 
   /// The folders of `files`: runs of files side by side in the list with
   /// the same parent folder (a walked folder's files are listed together).
-  static func folders(_ files: [RawPath], in cache: SummaryCache) -> [Folder] {
+  static func folders(_ files: [RawPath], statuses: [Platform.FileStatus?]? = nil, in cache: SummaryCache) -> [Folder] {
     var folders: [Folder] = []
     var start = 0
     while start < files.count {
@@ -165,7 +165,9 @@ public struct TrailAnalyzer: Sendable {
       let range = start..<end
       start = end
       guard range.count >= 2, Set(range.map { files[$0].display }).count == range.count else { continue }
-      let sources = range.compactMap { cache.source(of: files[$0]) }
+      let sources = range.compactMap { i in
+        statuses.map { cache.source(of: files[i], status: $0[i]) } ?? cache.source(of: files[i])
+      }
       if sources.count == range.count { folders.append(Folder(range: range, sources: sources)) }
     }
     return folders

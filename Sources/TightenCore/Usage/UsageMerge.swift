@@ -26,8 +26,10 @@ struct UsageMerge {
     merge.sumCounts()
     merge.mergeContexts()
     merge.collectOutcomes(outcomes, fileCount: fileCount)
-    let (base, ids) = merge.mergeStrings(threads: threads)
-    merge.mergeRows(base: base, ids: ids)
+    let (tables, contextMaps) = merge.joiningSmall()
+    let (base, ids) = Self.mergeStrings(tables, into: merge.result.strings, threads: threads)
+    merge.result.rows = Self.mergeRows(
+      tables, contextMaps: contextMaps, contextRank: merge.contextRank, base: base, ids: ids)
     if restoringPaths { merge.result.restoreIAMPaths(contextRank: merge.contextRank) }
     return merge.result
   }
@@ -114,6 +116,37 @@ struct UsageMerge {
     result.files.warnings.sortByPath()
   }
 
+  /// The parts whose strings and rows the merge joins, with their context
+  /// maps: many small parts (a nightly run's new files, each its own tally
+  /// for the cache) are first joined into one, so that the large parts (the
+  /// older folders' rollups) merge with few others, each string and row
+  /// compared in a shallow heap. The joined part's contexts are the merged
+  /// ones already. The result is the same: strings and rows come out in
+  /// the same order, equal rows summed whichever part they were in.
+  private func joiningSmall() -> (tables: [UsagePart], contextMaps: [[Int32]]) {
+    let largest = parts.map(\.rows.count).max() ?? 0
+    let small = parts.indices.filter { parts[$0].rows.count * 16 <= largest }
+    guard small.count >= 2 && small.count < parts.count else { return (parts, contextMaps) }
+    let names = Interner(
+      expected: small.reduce(0) { $0 + parts[$1].names.count },
+      bytes: small.reduce(0) { $0 + parts[$1].names.byteCount })
+    let smallParts = small.map { parts[$0] }
+    let (base, ids) = Self.mergeStrings(smallParts, into: names, threads: 1)
+    let rows = Self.mergeRows(
+      smallParts, contextMaps: small.map { contextMaps[$0] }, contextRank: contextRank, base: base, ids: ids)
+    let joined = UsagePart(
+      names: names, byBytes: Array(0..<Int32(names.count)),
+      rows: rows.map {
+        Accumulator.Row(action: $0.action, resource: $0.resource, context: $0.context, stats: $0.stats)
+      },
+      contexts: result.contexts, counts: .init())
+    let large = parts.indices.filter { parts[$0].rows.count * 16 > largest }
+    return (
+      large.map { parts[$0] } + [joined],
+      large.map { contextMaps[$0] } + [Array(0..<Int32(result.contexts.count))]
+    )
+  }
+
   /// The parts' string tables joined in byte order: each part's `byBytes`
   /// merged k-way, equal strings given one id. The merged ids are then in
   /// byte order too, so rows compare by their ids. Returns, for each part,
@@ -123,7 +156,9 @@ struct UsageMerge {
   /// The strings are cut into `threads` slices at strings of the largest
   /// part, each slice merged on its own thread; the slices' strings are
   /// then appended in order.
-  private func mergeStrings(threads: Int) -> (base: [Int], ids: [Int32]) {
+  private static func mergeStrings(_ parts: [UsagePart], into strings: Interner, threads: Int) -> (
+    base: [Int], ids: [Int32]
+  ) {
     let (names, orders) = (parts.map(\.names), parts.map(\.byBytes))
     let base = names.reduce(into: [0]) { base, table in base.append(base.last! + table.count) }
     let ids = SharedInt32s(count: base[names.count])
@@ -146,15 +181,16 @@ struct UsageMerge {
         return (k == 0 ? 0 : bound(pivots[k - 1]))..<(k == pivots.count ? orders[w].count : bound(pivots[k]))
       }
     }
-    // Each slice: the (part, id) of each distinct string in order; ids mapped to the slice's own count.
-    let parts = self.parts
-    let slices = Parallel.map(ranges.count, threads: threads) { k -> [(part: Int, id: Int32)] in
+    // Each slice: the (part, id) of each distinct string in order, ids mapped to the slice's own count, and
+    // the bytes of its strings.
+    let slices = Parallel.map(ranges.count, threads: threads) { k -> (strings: [(part: Int, id: Int32)], bytes: Int) in
       let names = parts.map(\.names)  // read only: the tables are finished
       var cursors = ranges[k].map(\.lowerBound)
       let ends = ranges[k].map(\.upperBound)
       let key = { (w: Int) in StringKey(bytes: names[w].bytes(orders[w][cursors[w]]), part: w) }
       var heap = Heap(orders.indices.filter { cursors[$0] < ends[$0] }.map(key))
       var distinct: [(part: Int, id: Int32)] = []
+      var bytes = 0
       var last: UnsafeBufferPointer<UInt8>? = nil
       while let top = heap.top {
         let w = top.part
@@ -164,28 +200,25 @@ struct UsageMerge {
         guard ids[base[w] + Int(id)] == -2 else { continue }
         if last == nil || compareBytes(last!, top.bytes) != 0 {
           distinct.append((w, id))
+          bytes += top.bytes.count
           last = top.bytes
         }
         ids[base[w] + Int(id)] = Int32(distinct.count - 1)
       }
-      return distinct
+      return (distinct, bytes)
     }
-    // The strings in order; each slice's ids moved up by the strings before it.
-    let strings = result.strings
-    var offset: Int32 = 0
-    for (k, slice) in slices.enumerated() {
-      for (w, id) in slice {
-        let bytes = names[w].bytes(id)
-        strings.append(bytes.baseAddress, bytes.count)
-      }
-      if offset > 0 {
-        for w in orders.indices {
-          for position in ranges[k][w] where ids[base[w] + Int(orders[w][position])] >= 0 {
-            ids[base[w] + Int(orders[w][position])] += offset
-          }
+    // The strings in order, each slice copied on its own thread; each slice's ids moved up by the strings
+    // before it.
+    let offsets = slices.reduce(into: [Int32(0)]) { $0.append($0.last! + Int32($1.strings.count)) }
+    strings.appendPieces(slices.map { ($0.strings.count, $0.bytes) }, threads: threads) { k, writer in
+      let names = parts.map(\.names)  // read only
+      for (w, id) in slices[k].strings { writer.add(names[w].bytes(id)) }
+      guard offsets[k] > 0 else { return }
+      for w in orders.indices {
+        for position in ranges[k][w] where ids[base[w] + Int(orders[w][position])] >= 0 {
+          ids[base[w] + Int(orders[w][position])] += offsets[k]
         }
       }
-      offset += Int32(slice.count)
     }
     return (base, ids.values())
   }
@@ -195,10 +228,11 @@ struct UsageMerge {
   /// context) from several parts are summed; `base` and `ids` map the parts'
   /// string ids to the merged ones (`mergeStrings`). One thread: split
   /// between threads, the joining of the pieces costs what the threads save.
-  private mutating func mergeRows(base: [Int], ids: [Int32]) {
+  private static func mergeRows(
+    _ parts: [UsagePart], contextMaps: [[Int32]], contextRank: [Int], base: [Int], ids: [Int32]
+  ) -> [TrailAnalysis.Row] {
     let lists = parts.map(\.rows)
-    let contextMaps = self.contextMaps
-    let contextRank = self.contextRank.map { Int32($0) }
+    let contextRank = contextRank.map { Int32($0) }
     var cursors = [Int](repeating: 0, count: lists.count)
     /// Part `w`'s next row in merged ids, as its place in the order.
     func key(_ w: Int) -> RowKey {
@@ -222,7 +256,7 @@ struct UsageMerge {
       }
       rows.append(TrailAnalysis.Row(action: top.action, resource: top.resource, context: top.context, stats: stats))
     }
-    result.rows = rows
+    return rows
   }
 }
 

@@ -50,6 +50,88 @@ struct UsageMergeTests {
       ])
   }
 
+  @Test(
+    "many small parts beside a large one (a nightly run's new files) are joined first: the same tables, rows and contexts",
+    arguments: [1, 2])
+  func smallPartsJoined(threads: Int) {
+    // Parts of (action, resource, principal of the context, count); contexts numbered in each part as met.
+    func part(_ rows: [(String, String, String, Int)]) -> UsagePart {
+      let names = Interner()
+      var contexts: [CallContext] = []
+      var contextIDs: [String: Int32] = [:]
+      let ids = rows.map { row -> (Int32, Int32, Int32, Int) in
+        let context = contextIDs[row.2] ?? Int32(contexts.count)
+        if contextIDs[row.2] == nil {
+          contextIDs[row.2] = context
+          contexts.append(CallContext(principal: row.2))
+        }
+        return (names.intern(row.0), names.intern(row.1), context, row.3)
+      }
+      let (byBytes, rank) = RowOrder.byteOrder(Array(0..<Int32(names.count)), names: names)
+      let contextRank = RowOrder.contextRanks(contexts)
+      let sorted = ids.sorted {
+        (rank[Int($0.0)], rank[Int($0.1)], contextRank[Int($0.2)]) < (
+          rank[Int($1.0)], rank[Int($1.1)], contextRank[Int($1.2)]
+        )
+      }
+      return UsagePart(
+        names: names, byBytes: byBytes,
+        rows: sorted.map {
+          Accumulator.Row(action: $0.0, resource: $0.1, context: $0.2, stats: UsageStats(count: $0.3))
+        },
+        contexts: contexts, counts: .init())
+    }
+    let large = part(
+      (0..<40).map {
+        ("s3:GetObject", "arn:aws:s3:::b/\($0 % 20)", $0 < 20 ? "arn:aws:iam::1:role/z" : "arn:aws:iam::1:role/m", 1)
+      })
+    let smalls = [
+      [
+        ("s3:GetObject", "arn:aws:s3:::b/3", "arn:aws:iam::1:role/a", 2),
+        ("s3:PutObject", "arn:aws:s3:::c", "arn:aws:iam::1:role/z", 4),
+      ],
+      [("s3:GetObject", "arn:aws:s3:::b/3", "arn:aws:iam::1:role/z", 8)],
+      [
+        ("s3:GetObject", "arn:aws:s3:::b/30", "arn:aws:iam::1:role/q", 16),
+        ("s3:GetObject", "arn:aws:s3:::b/3", "arn:aws:iam::1:role/a", 32),
+      ],
+    ].map(part)
+    // The small parts both before and after the large one, as workers and rollups may come.
+    for parts in [[large] + smalls, [smalls[0], large, smalls[1], smalls[2]]] {
+      let m = Self.merged(parts, threads: threads)
+      let firstMet = parts.flatMap(\.contexts).reduce(into: [String]()) { met, context in
+        if !met.contains(context.principal) { met.append(context.principal) }
+      }
+      #expect(m.contexts.map(\.principal) == firstMet)
+      // What a plain tally says: counts summed by (action, resource, principal), in RowOrder.
+      var counts: [String: Int] = [:]
+      for part in parts {
+        for row in part.rows {
+          let key =
+            "\(part.names.string(row.action)) \(part.names.string(row.resource)) \(part.contexts[Int(row.context)].principal)"
+          counts[key, default: 0] += row.stats.count
+        }
+      }
+      let got = m.rows.map {
+        "\(m.string($0.action)) \(m.string($0.resource)) \(m.contexts[Int($0.context)].principal)"
+      }
+      #expect(Set(got) == Set(counts.keys) && got.count == counts.count)
+      #expect(m.rows.map(\.stats.count) == got.map { counts[$0]! })
+      #expect(
+        got.prefix(4) == [
+          "s3:GetObject arn:aws:s3:::b/0 arn:aws:iam::1:role/m", "s3:GetObject arn:aws:s3:::b/0 arn:aws:iam::1:role/z",
+          "s3:GetObject arn:aws:s3:::b/1 arn:aws:iam::1:role/m", "s3:GetObject arn:aws:s3:::b/1 arn:aws:iam::1:role/z",
+        ])
+      #expect(
+        got.filter { $0.contains("b/3 ") } == [
+          "s3:GetObject arn:aws:s3:::b/3 arn:aws:iam::1:role/a", "s3:GetObject arn:aws:s3:::b/3 arn:aws:iam::1:role/m",
+          "s3:GetObject arn:aws:s3:::b/3 arn:aws:iam::1:role/z",
+        ])
+      #expect(m.rows.filter { m.string($0.resource) == "arn:aws:s3:::b/3" }.map(\.stats.count) == [34, 1, 9])
+      #expect((0..<Int32(m.strings.count)).map(m.string).last == "s3:PutObject" && m.strings.count == 24)
+    }
+  }
+
   @Test("a table that repeats a string: rows on either copy are one row")
   func repeated() {
     let names = Interner()
