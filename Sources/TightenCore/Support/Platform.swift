@@ -152,6 +152,30 @@ public enum Platform {
     return names
   }
 
+  /// The names in a folder, as `entryNames` gives them, each with its
+  /// `stat` (following symbolic links) or why there is none: each found from
+  /// the open folder, not by walking the whole path again.
+  static func entries(_ folder: RawPath) throws(SystemError) -> [(
+    name: [UInt8], status: Result<FileStatus, SystemError>
+  )] {
+    guard let dir = withCString(folder, { opendir($0) }) else { throw .current }
+    defer { closedir(dir) }
+    let fd = dirfd(dir)
+    var entries: [(name: [UInt8], status: Result<FileStatus, SystemError>)] = []
+    while let entry = readdir(dir) {
+      let status = withUnsafeBytes(of: entry.pointee.d_name) {
+        raw -> (name: [UInt8], status: Result<FileStatus, SystemError>)? in
+        let name = Array(raw.prefix(while: { $0 != 0 }))
+        if name == [0x2E] || name == [0x2E, 0x2E] { return nil }  // . and ..
+        var info = stat()
+        let found = raw.withMemoryRebound(to: CChar.self) { fstatat(fd, $0.baseAddress!, &info, 0) } == 0
+        return (name, found ? .success(FileStatus(info)) : .failure(.current))
+      }
+      if let status { entries.append(status) }
+    }
+    return entries
+  }
+
   /// Calls `body` with the path's bytes as a NUL-terminated C string.
   private static func withCString<R>(_ path: RawPath, _ body: (UnsafePointer<CChar>) -> R) -> R {
     (path.bytes + [0]).withUnsafeBufferPointer { bytes in

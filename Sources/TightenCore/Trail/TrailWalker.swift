@@ -144,19 +144,23 @@ public struct TrailWalker: Sendable {
       guard seen.updateValue(.folder, forKey: FileID(status)) == nil else {
         return  // a link back to a folder already walked, or a second route to it
       }
-      let names: [[UInt8]]
+      var entries: [(name: [UInt8], status: Result<Platform.FileStatus, Platform.SystemError>)]
       do throws(Platform.SystemError) {
-        names = try Platform.entryNames(folder)
+        entries = try Platform.entries(folder)
       } catch {
         listing.failures.append(InputError(path: folder.display, kind: .unreadable, reason: error.description))
         return
       }
-      for nameBytes in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+      entries.sort { a, b in  // byte order, by `memcmp`
+        a.name.withUnsafeBufferPointer { x in b.name.withUnsafeBufferPointer { y in compareBytes(x, y) < 0 } }
+      }
+      for (nameBytes, status) in entries {
         let path = folder.appending(nameBytes)
         let entry: Platform.FileStatus
-        do throws(Platform.SystemError) {
-          entry = try Platform.status(path)
-        } catch {
+        switch status {
+        case .success(let found):
+          entry = found
+        case .failure(let error):
           // A dangling link or a file that vanished: say so, go on.
           listing.failures.append(InputError(path: path.display, kind: .unreadable, reason: error.description))
           continue
