@@ -123,6 +123,12 @@ extension Generator {
         for name in names.dropFirst() {
           common = commonPrefix(common, Substring(String(decoding: name, as: UTF8.self)))
         }
+        // Characters may be equal where bytes are not (é composed and decomposed): the pattern keeps no
+        // more than every name's bytes share, or it would not match them all.
+        let sharedBytes = names.dropFirst().reduce(names[0].count) { shared, name in
+          zip(names[0].prefix(shared), name).prefix { $0 == $1 }.count
+        }
+        while common.utf8.count > sharedBytes { common = common.dropLast() }
         let tail = common.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
         if tail.count < 3 { common = common.dropLast(tail.count) }
         return Array(common.utf8)
@@ -155,24 +161,31 @@ extension Generator {
     return simple ? n : nil
   }
 
-  /// `withoutCovered` on keys, sorted and distinct: a set with no pattern is as it was.
+  /// `withoutCovered` on keys, sorted and distinct: a set with no pattern is as it was. Texts stay apart
+  /// by their bytes (two spellings of one accented name are two resources, as IAM sees them).
   static func withoutCovered(_ sorted: [Int32], _ keys: ResourceKeys) -> [Int32] {
     guard sorted.contains(where: keys.hasWildcard) else { return sorted }
-    let texts = sorted.map(keys.string)
-    let kept = withoutCovered(Set(texts))
-    return zip(sorted, texts).filter { kept.contains($0.1) }.map(\.0)
+    let covered = coveredIndices(sorted.map(keys.string))
+    return sorted.indices.filter { !covered.contains($0) }.map { sorted[$0] }
   }
 
   /// Drops resources a broader pattern in the set already covers.
+  static func withoutCovered(_ resources: Set<String>) -> Set<String> {
+    // Only a pattern covers another resource: without one, every resource stays.
+    guard resources.contains(where: { $0.containsByte(0x2A) || $0.containsByte(0x3F) }) else { return resources }
+    let list = Array(resources)
+    let covered = coveredIndices(list)
+    return Set(list.indices.filter { !covered.contains($0) }.map { list[$0] })
+  }
+
+  /// The indices of `texts` (distinct by bytes) that a broader pattern among them covers.
   ///
   /// A pattern can only cover resources that begin with its text before its
   /// first wildcard, so each pattern is checked against that range of the
   /// sorted resources alone, never against every resource.
-  static func withoutCovered(_ resources: Set<String>) -> Set<String> {
-    // Only a pattern covers another resource: without one, every resource stays.
-    guard resources.contains(where: { $0.containsByte(0x2A) || $0.containsByte(0x3F) }) else { return resources }
+  private static func coveredIndices(_ texts: [String]) -> Set<Int> {
     // Each resource once in the matcher's form: a trail's escaped `${*}` is a character, not a wildcard.
-    let prepared = resources.map { (text: $0, form: Glob.literals($0)) }
+    let prepared = texts.indices.map { (index: $0, form: Glob.literals(texts[$0])) }
       .sorted { $0.form.bytesPrecede($1.form) }
     let sorted = prepared.map(\.form)
     var covered = Set<Int>()
@@ -190,7 +203,7 @@ extension Generator {
         i += 1
       }
     }
-    return Set(prepared.indices.filter { !covered.contains($0) }.map { prepared[$0].text })
+    return Set(covered.map { prepared[$0].index })
   }
 
   /// The first index whose string is not before `key`, by bytes.

@@ -191,6 +191,21 @@ struct GeneratorTests {
       ].map { (Permission(action: "s3:GetObject", resource: $0), "") }, sidPrefix: "")
     #expect(statements.map(\.resources) == [["arn:aws:s3:::b/caf\u{E9}", "arn:aws:s3:::b/cafe\u{301}"]])
     #expect(statements.first?.resources?.map(\.utf8.count) == [20, 21])
+    // A pattern covering one spelling (`?` is one character) drops that one alone.
+    let covered = Generator().statements(
+      for: ["arn:aws:s3:::b/caf\u{E9}", "arn:aws:s3:::b/cafe\u{301}", "arn:aws:s3:::b/caf?"].map {
+        (Permission(action: "s3:GetObject", resource: $0), "")
+      }, sidPrefix: "")
+    #expect(covered.first?.resources == ["arn:aws:s3:::b/caf?", "arn:aws:s3:::b/cafe\u{301}"])
+    // --resources prefix: a common name keeps only what every spelling's bytes share, so the pattern matches both.
+    let prefixed = Generator(options: .init(resources: .prefix)).statements(
+      for: ["arn:aws:s3:::b/caf\u{E9}-1", "arn:aws:s3:::b/cafe\u{301}-2"].map {
+        (Permission(action: "s3:GetObject", resource: $0), "")
+      }, sidPrefix: "")
+    #expect(prefixed.first?.resources == ["arn:aws:s3:::b/caf*"])
+    for name in ["arn:aws:s3:::b/caf\u{E9}-1", "arn:aws:s3:::b/cafe\u{301}-2"] {
+      #expect(Glob.coversPrepared("arn:aws:s3:::b/caf*", name))
+    }
   }
 
   @Test("a pattern made for some resources and the same text named in the trail are one resource")
