@@ -29,10 +29,8 @@ final class ResourceKeys: @unchecked Sendable {
     for id in sorted where ordered.isEmpty || rank[Int(id)] != rank[Int(ordered.last!)] { ordered.append(id) }
     self.ordered = ordered
     canonical = (0..<base.count).map { ordered[rank[$0]] }
-    for id in 0..<Int32(base.count) where !Platform.isASCII(base.bytes(id)) {
-      let repaired = String(decoding: base.bytes(id), as: UTF8.self)
-      if !repaired.utf8.elementsEqual(base.bytes(id)) { canonical[Int(id)] = key(repaired) }
-    }
+    // Beyond ASCII, `key(_:)` decides (bytes that are not UTF-8 are keyed as repaired).
+    for id in 0..<Int32(base.count) where !Platform.isASCII(base.bytes(id)) { canonical[Int(id)] = key(base.bytes(id)) }
   }
 
   /// How many keys there are so far.

@@ -138,23 +138,10 @@ public enum Platform {
     return FileStatus(info)
   }
 
-  /// The names in a folder, as bytes, in the order the system gives them, without `.` and `..`.
-  static func entryNames(_ folder: RawPath) throws(SystemError) -> [[UInt8]] {
-    guard let dir = withCString(folder, { opendir($0) }) else { throw .current }
-    defer { closedir(dir) }
-    var names: [[UInt8]] = []
-    while let entry = readdir(dir) {
-      // `d_name` is a fixed C array (256 bytes on Linux, 1024 on Darwin), NUL-terminated.
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
-      if name == [0x2E] || name == [0x2E, 0x2E] { continue }  // . and ..
-      names.append(name)
-    }
-    return names
-  }
-
-  /// The names in a folder, as `entryNames` gives them, each with its
-  /// `stat` (following symbolic links) or why there is none: each found from
-  /// the open folder, not by walking the whole path again.
+  /// The names in a folder, as bytes, in the order the system gives them,
+  /// without `.` and `..`, each with its `stat` (following symbolic links) or
+  /// why there is none: each found from the open folder, not by walking the
+  /// whole path again.
   static func entries(_ folder: RawPath) throws(SystemError) -> [(
     name: [UInt8], status: Result<FileStatus, SystemError>
   )] {
@@ -163,6 +150,7 @@ public enum Platform {
     let fd = dirfd(dir)
     var entries: [(name: [UInt8], status: Result<FileStatus, SystemError>)] = []
     while let entry = readdir(dir) {
+      // `d_name` is a fixed C array (256 bytes on Linux, 1024 on Darwin), NUL-terminated.
       let status = withUnsafeBytes(of: entry.pointee.d_name) {
         raw -> (name: [UInt8], status: Result<FileStatus, SystemError>)? in
         let name = Array(raw.prefix(while: { $0 != 0 }))

@@ -185,11 +185,11 @@ public struct TrailWalker: Sendable {
     /// Counts the files under a folder that is passed over whole, so the count stays honest.
     mutating func skipAll(_ folder: RawPath, _ status: Platform.FileStatus) {
       guard seen.updateValue(.folder, forKey: FileID(status)) == nil,
-        let names = try? Platform.entryNames(folder)
+        let entries = try? Platform.entries(folder)
       else { return }
-      for name in names {
+      for (name, status) in entries {
         let path = folder.appending(name)
-        guard let entry = try? Platform.status(path) else { continue }
+        guard case .success(let entry) = status else { continue }
         if entry.kind == .directory {
           skipAll(path, entry)
         } else {

@@ -60,7 +60,7 @@ struct PlatformTests {
   func missing() {
     #expect(throws: Platform.SystemError.noSuchFile) { try Platform.openForReading("/nonexistent/x.json") }
     #expect(throws: Platform.SystemError.noSuchFile) { try Platform.status("/nonexistent/x.json") }
-    #expect(throws: Platform.SystemError.noSuchFile) { try Platform.entryNames(RawPath("/nonexistent")) }
+    #expect(throws: Platform.SystemError.noSuchFile) { try Platform.entries(RawPath("/nonexistent")) }
     #expect(Platform.SystemError.noSuchFile.description == "No such file or directory")
     #expect(Platform.SystemError.badDescriptor.description == "Bad file descriptor")
   }
@@ -72,7 +72,7 @@ struct PlatformTests {
     try Fixtures.write("b", to: "b.json", in: root)
     try Fixtures.write("a", to: "sub/a.json", in: root)
     #expect(
-      try Platform.entryNames(RawPath(root.path)).map { String(decoding: $0, as: UTF8.self) }.sorted() == [
+      try Platform.entries(RawPath(root.path)).map { String(decoding: $0.name, as: UTF8.self) }.sorted() == [
         "b.json", "sub",
       ])
     #expect(try Platform.status(root.path).kind == .directory)
@@ -93,7 +93,8 @@ struct PlatformTests {
     let raw = RawPath(root.path).appending(Array("a".utf8) + [0xFF, 0x5C] + Array(".json".utf8))
     #expect(raw.display == root.path + #"/a\xff\\.json"#)
     #expect([UInt8]("{}".utf8).withUnsafeBytes { Platform.writeFile(raw, $0) })
-    #expect(try Platform.entryNames(RawPath(root.path)) == [Array("a".utf8) + [0xFF, 0x5C] + Array(".json".utf8)])
+    #expect(
+      try Platform.entries(RawPath(root.path)).map(\.name) == [Array("a".utf8) + [0xFF, 0x5C] + Array(".json".utf8)])
     #expect(try Platform.status(raw).kind == .regular)
     #expect(try Platform.status(raw.display) == Platform.status(raw))
     for fd in [try Platform.openForReading(raw), try Platform.openForReading(raw.display)] {
