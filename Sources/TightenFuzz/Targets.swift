@@ -3,7 +3,7 @@ import TightenCore
 /// The inputs the fuzzers feed: bytes from a trail file or a policy file.
 /// A target must never crash, hang or grow without bound, whatever the bytes.
 enum Targets {
-  static let names = ["gzip", "scanner", "policy", "yaml", "history"]
+  static let names = ["gzip", "scanner", "policy", "yaml", "history", "summary"]
 
   static func run(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) {
     switch name {
@@ -12,6 +12,7 @@ enum Targets {
     case "policy": policy(bytes)
     case "yaml": yaml(bytes)
     case "history": history(bytes)
+    case "summary": summary(bytes)
     default: break
     }
   }
@@ -46,6 +47,11 @@ enum Targets {
     else { return }
     _ = try? PolicyLoader(account: "111122223333", region: "us-east-1")
       .load(text: String(decoding: bytes, as: UTF8.self), name: "t.yaml")
+  }
+
+  /// The usage summary reader over arbitrary bytes, binary blocks allowed (as the cache reads its entries).
+  static func summary(_ bytes: UnsafeBufferPointer<UInt8>) {
+    _ = UsageSummary.check(Array(bytes))
   }
 
   /// The history reader over arbitrary bytes.

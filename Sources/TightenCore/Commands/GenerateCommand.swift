@@ -119,7 +119,7 @@ public struct GenerateCommand: Sendable {
       defer { history?.close() }
       let templates = Dictionary(
         declared.files.filter { $0.kind == .template }.map {
-          ($0.path, $0.name.replacingOccurrences(of: "/", with: "."))
+          ($0.path, $0.name.replacing("/", with: "."))
         },
         uniquingKeysWith: { a, _ in a })
       let originals = Dictionary(

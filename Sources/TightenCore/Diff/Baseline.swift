@@ -1,5 +1,3 @@
-import Foundation
-
 /// Findings that are new or resolved since a previous `diff --format json`.
 public struct BaselineComparison: Sendable {
   public var newMissing: [DiffResult.Missing]

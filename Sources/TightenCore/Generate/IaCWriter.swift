@@ -86,7 +86,7 @@ public enum IaCWriter {
       case .partition?: "${AWS::Partition}"
       case .region?: "${AWS::Region}"
       case .account?: "${AWS::AccountId}"
-      case nil: piece.replacingOccurrences(of: "${", with: "${!")
+      case nil: piece.replacing("${", with: "${!")
       }
     }.joined()
   }
@@ -153,7 +153,7 @@ public enum IaCWriter {
   static func terraform(_ documents: [PolicyDocument], _ binding: PolicyBinding) -> String {
     // HCL strings: JSON's escapes, and `${`/`%{` written `$${`/`%%{` so they stay literal.
     func literal(_ text: String) -> String {
-      quoted(text).replacingOccurrences(of: "${", with: "$${").replacingOccurrences(of: "%{", with: "%%{")
+      quoted(text).replacing("${", with: "$${").replacing("%{", with: "%%{")
     }
     func string(_ text: String) -> String {
       let body = pieces(text, binding).map { piece, part -> String in
@@ -225,8 +225,8 @@ public enum IaCWriter {
         case .region?: "${stack.region}"
         case .account?: "${stack.account}"
         case nil:
-          String(literal(piece).dropFirst().dropLast()).replacingOccurrences(of: "\\'", with: "'")
-            .replacingOccurrences(of: "`", with: "\\`").replacingOccurrences(of: "${", with: "\\${")
+          String(literal(piece).dropFirst().dropLast()).replacing("\\'", with: "'")
+            .replacing("`", with: "\\`").replacing("${", with: "\\${")
         }
       }.joined()
       return "`\(body)`"

@@ -1,5 +1,4 @@
 import CZlib
-import Foundation
 
 /// Writes generated documents into a folder, one file per document, named as
 /// the documents are, and keeps a manifest of what it wrote there
@@ -156,7 +155,7 @@ public enum PolicyOutput {
 
   /// The size and CRC-32 of a regular file; nil when there is none (or it cannot be read).
   static func fingerprint(_ path: String) -> Fingerprint? {
-    guard FileManager.default.fileExists(atPath: path), let bytes = Platform.readFile(path, limit: 64 << 20) else {
+    guard (try? Platform.status(path)) != nil, let bytes = Platform.readFile(path, limit: 64 << 20) else {
       return nil
     }
     return Fingerprint(bytes)
@@ -178,9 +177,9 @@ public enum PolicyOutput {
 
   public static func makeFolder(_ folder: String) throws(RunError) {
     do {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      try Platform.makeFolders(folder)
     } catch {
-      throw .write(path: folder, message: "cannot make the folder (\(Self.reason(error)))")
+      throw .write(path: folder, message: "cannot make the folder (\(error))")
     }
   }
 
@@ -198,10 +197,5 @@ public enum PolicyOutput {
         throw .write(path: error.path, message: error.message)
       }
     }
-  }
-
-  static func reason(_ error: any Error) -> String {
-    let error = error as NSError
-    return (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
   }
 }

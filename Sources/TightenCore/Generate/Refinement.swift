@@ -149,7 +149,7 @@ extension Generator {
   /// (`Escaping.text`), so no output file is named with them.
   static func outputName(_ name: String) -> String {
     // A name with folders in it (`prod/deploy.json`, two files of one base name) is one file name.
-    let name = Escaping.text(name).replacingOccurrences(of: "/", with: ".")
+    let name = Escaping.text(name).replacing("/", with: ".")
     guard let colon = name.firstIndex(of: ":") else { return name.hasSuffix(".json") ? name : name + ".json" }
     let file = name[..<colon]
     let stem = file.split(separator: ".").dropLast().joined(separator: ".")

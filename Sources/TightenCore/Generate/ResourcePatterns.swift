@@ -148,7 +148,12 @@ extension Generator {
       b.utf8.withContiguousStorageIfAvailable { y in commonPrefixLength(x, y) }
     }
     if let n = (fast ?? nil) ?? nil { return a[..<a.utf8.index(a.startIndex, offsetBy: n)] }
-    return Substring(String(a).commonPrefix(with: String(b)))
+    var (i, j) = (a.startIndex, b.startIndex)
+    while i < a.endIndex && j < b.endIndex && a[i] == b[j] {
+      a.formIndex(after: &i)
+      b.formIndex(after: &j)
+    }
+    return a[..<i]
   }
 
   /// The length of two names' common prefix when it is the same in bytes

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A CloudFormation template's resources (JSON or YAML, CDK's
 /// `cdk.out/*.template.json` included), with the nested stacks it names when
 /// their templates are beside it.
@@ -27,7 +25,7 @@ public struct StackTemplate: Sendable {
   private static func load(
     _ path: String, stackName: String?, depth: Int, into out: inout [StackTemplate], seen: inout Set<String>
   ) throws(PolicyError) {
-    let key = URL(fileURLWithPath: path).standardizedFileURL.path
+    let key = PathNames.standardized(path)
     guard seen.insert(key).inserted else { return }
     let file = try DeclaredPolicies.readFile(path)
     guard file.kind == .template, let resources = file.value["Resources"]?.members else {
@@ -45,7 +43,7 @@ public struct StackTemplate: Sendable {
     }
     out.append(template)
     guard depth < 8 else { return }
-    for child in nested where FileManager.default.fileExists(atPath: child) {
+    for child in nested where (try? Platform.status(child)) != nil {
       try load(child, stackName: name, depth: depth + 1, into: &out, seen: &seen)
     }
   }
@@ -61,12 +59,12 @@ public struct StackTemplate: Sendable {
 
   /// Where a nested stack's template is: CDK's `aws:asset:path` metadata, or the file a `TemplateURL` names, beside.
   static func nestedPath(_ resource: PolicyValue, beside path: String) -> String? {
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+    let folder = PathNames.folder(of: path)
     if let asset = resource["Metadata"]?["aws:asset:path"]?.string {
-      return folder.appendingPathComponent(asset).path
+      return folder == "/" ? "/" + asset : folder + "/" + asset
     }
     if let url = resource["Properties"]?["TemplateURL"]?.string, let last = url.split(separator: "/").last {
-      return folder.appendingPathComponent(String(last)).path
+      return folder == "/" ? "/" + last : folder + "/" + last
     }
     return nil
   }

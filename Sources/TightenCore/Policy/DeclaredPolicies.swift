@@ -1,5 +1,3 @@
-import Foundation
-
 /// The declared policies of one principal: the `--policy` files, each read
 /// and parsed once, then bound to the account, region and partition the
 /// trails show.
@@ -72,7 +70,7 @@ public struct DeclaredPolicies: Sendable {
   /// Each path's shortest suffix of whole components that no other path ends with (the same path
   /// given twice keeps one name).
   static func distinctNames(_ paths: [String]) -> [String] {
-    let components = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.pathComponents.filter { $0 != "/" } }
+    let components = paths.map(PathNames.components)
     var depth = Array(repeating: 1, count: paths.count)
     func name(_ i: Int) -> String { components[i].suffix(depth[i]).joined(separator: "/") }
     while true {
@@ -186,7 +184,7 @@ public struct DeclaredPolicies: Sendable {
 
   /// Parses JSON or YAML (by the file's extension, else by its first character) and tells what kind of file it is.
   private static func parse(_ text: String, path: String) throws(PolicyError) -> File {
-    let name = URL(fileURLWithPath: path).lastPathComponent
+    let name = PathNames.lastComponent(path)
     let lower = name.lowercased()
     let value: PolicyValue
     let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }

@@ -22,7 +22,7 @@ struct IPAddress: Equatable {
   }
 
   static func parseV6(_ text: String) -> [UInt8]? {
-    let halves = text.components(separatedBy: "::")
+    let halves = text.pieces(separatedBy: "::")
     guard halves.count <= 2 else { return nil }
     func groups(_ s: String) -> [UInt16]? {
       if s.isEmpty { return [] }

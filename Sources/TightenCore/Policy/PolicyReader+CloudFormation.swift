@@ -1,5 +1,3 @@
-import Foundation
-
 /// CloudFormation and CDK templates: the IAM policies their resources declare,
 /// with intrinsic functions resolved as far as the binding and the template's
 /// parameter defaults allow; what cannot be known becomes `*`, with a warning.
@@ -137,7 +135,7 @@ extension PolicyReader {
       guard case .array(let items) = argument, items.count == 2, let delimiter = items[0].string,
         let text = try resolve(items[1], place).string
       else { break }
-      return .array(text.components(separatedBy: delimiter).map(PolicyValue.string))
+      return .array(text.pieces(separatedBy: delimiter).map(PolicyValue.string))
     default:
       guard Self.intrinsicFunctions.contains(function) else {
         throw fail(place, "unknown function or tag '\(function)': CloudFormation would reject the template")

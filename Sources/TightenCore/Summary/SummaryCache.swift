@@ -20,8 +20,9 @@
 /// account, region and day, so a nightly run reads the day's new files and
 /// one rollup per older folder. A rollup is made from the files' own entries
 /// once all of a folder's files have one. It is stored uncompressed (in gzip
-/// framing, so its CRC is checked): about five times larger than deflated,
-/// read without the inflating that was most of reading it.
+/// framing, so its CRC is checked), its strings and rows in binary blocks
+/// (`UsageSummary.BinaryBlock`): about four times larger than deflated,
+/// read without the inflating and the parsing that were most of reading it.
 public struct SummaryCache: Sendable {
   let folder: String
   /// The run's filters, and the same without the time window: what entries are made with.
@@ -131,7 +132,7 @@ public struct SummaryCache: Sendable {
   private func read(_ path: String) -> SummaryReader.Summary? {
     guard let reader = try? GzipReader(path: path),
       (try? reader.peek(UsageSummary.magic.count)) == UsageSummary.magic,
-      let entry = try? SummaryReader.read(reader, filter: keyFilter),
+      let entry = try? SummaryReader.read(reader, filter: keyFilter, binary: true),
       let times = Self.times(entry.header["times"]),
       times.within(since: filter.since, until: filter.until)
     else { return nil }
@@ -158,7 +159,7 @@ public struct SummaryCache: Sendable {
     // half of reading one. The gzip framing stays, so its CRC still checks the bytes read.
     try write(
       analysis, to: rollupPath(sources), paths: sources.map(\.path), key: ("sources", .array(sources.map(\.json))),
-      times: times, level: 0)
+      times: times, level: 0, binary: true)
     return true
   }
 
@@ -170,10 +171,12 @@ public struct SummaryCache: Sendable {
   }
 
   /// Writes an entry: a summary whose header holds its key and its records' time span.
-  /// - Parameter level: zlib's compression level (0 stores the bytes as they are).
+  /// - Parameters:
+  ///   - level: zlib's compression level (0 stores the bytes as they are).
+  ///   - binary: The strings and rows in binary blocks (`UsageSummary.BinaryBlock`).
   private func write(
     _ analysis: TrailAnalysis, to path: String, paths: [String], key: (String, JSONValue), times: UsagePart.Times,
-    level: Int32 = 1
+    level: Int32 = 1, binary: Bool = false
   ) throws(FileWriteError) {
     let bytes = SummaryWriter.write(
       analysis, filter: keyFilter, paths: paths,
@@ -186,7 +189,7 @@ public struct SummaryCache: Sendable {
             ("untimed", .int(times.untimed)),
           ])
         ),
-      ], level: level)
+      ], level: level, binary: binary)
     Platform.makeDirectories(FileWriter.folder(of: path))
     try FileWriter().write(bytes, to: path, durably: false)
   }

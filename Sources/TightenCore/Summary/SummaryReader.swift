@@ -26,21 +26,27 @@ struct SummaryReader {
   private var stringRank: [Int] = []
   private let arena = ByteArena(capacity: 1024)
 
+  /// Whether binary blocks are read (`UsageSummary.BinaryBlock`): the cache's rollups.
+  private let binary: Bool
+
   /// Reads the summary `reader` holds, as a run with `filter` would use it.
-  static func read(_ reader: GzipReader, filter: TrailFilter) throws(InputError) -> Summary {
-    var r = SummaryReader(reader: reader, filter: filter)
+  /// - Parameter binary: Whether it may hold binary blocks (a cache's rollup; no other summary may).
+  static func read(_ reader: GzipReader, filter: TrailFilter, binary: Bool = false) throws(InputError) -> Summary {
+    var r = SummaryReader(reader: reader, filter: filter, binary: binary)
     try r.readLines()
     return Summary(part: r.part, files: r.files, invalid: r.invalid, header: r.headerValue)
   }
 
-  private init(reader: GzipReader, filter: TrailFilter) {
+  private init(reader: GzipReader, filter: TrailFilter, binary: Bool) {
     self.reader = reader
     self.filter = filter
+    self.binary = binary
   }
 
   private enum Kind: String {
     case header = "tightenSummary"
     case paths, strings, contexts, principals, unmapped, dataEventSources, rows, end
+    case binaryStrings, binaryRows
   }
 
   private mutating func readLines() throws(InputError) {
@@ -69,6 +75,7 @@ struct SummaryReader {
       }
       switch bulk {
       case .strings?, .rows?: continue
+      case .binaryStrings?, .binaryRows?: try block(bulk!, line, &lines)
       case .end?:
         try end(line)
         ended = true
@@ -87,7 +94,9 @@ struct SummaryReader {
     try c.expect(ASCII.colon, "':'")
     let text = String(
       decoding: UnsafeBufferPointer(rebasing: line[name.start..<name.start + name.count]), as: UTF8.self)
-    guard let kind = Kind(rawValue: text), lineNumber > 1 || kind == .header else {
+    guard let kind = Kind(rawValue: text), lineNumber > 1 || kind == .header,
+      binary || (kind != .binaryStrings && kind != .binaryRows)
+    else {
       throw c.malformed(lineNumber == 1 ? "not a usage summary" : "unknown line kind '\(text)'", at: name.start)
     }
     return kind
@@ -290,12 +299,95 @@ struct SummaryReader {
       let row = Accumulator.Row(
         action: Int32(action), resource: Int32(resource), context: Int32(context),
         stats: UsageStats(count: count, denied: denied, firstSeen: firstSeen, lastSeen: lastSeen))
-      if let last = part.rows.last {
-        let before = (stringRank[Int(last.action)], stringRank[Int(last.resource)], contextRank[Int(last.context)])
-        guard before < (stringRank[action], stringRank[resource], contextRank[context]) else {
-          throw c.malformed("rows out of order")
-        }
-      }
+      guard follows(row) else { throw c.malformed("rows out of order") }
+      part.rows.append(row)
+    }
+  }
+
+  /// Whether `row` comes after the rows read so far, in their order.
+  @inline(__always)
+  private func follows(_ row: Accumulator.Row) -> Bool {
+    guard let last = part.rows.last else { return true }
+    let before = (stringRank[Int(last.action)], stringRank[Int(last.resource)], contextRank[Int(last.context)])
+    return before < (stringRank[Int(row.action)], stringRank[Int(row.resource)], contextRank[Int(row.context)])
+  }
+
+  /// Makes ready to read rows: the whole string table is there, and its byte order known.
+  private mutating func startRows() throws(InputError) {
+    guard part.names.count == expectedStrings else {
+      throw fail("rows before the whole string table (\(part.names.count) of \(expectedStrings) strings)")
+    }
+    if part.byBytes.isEmpty && part.names.count > 0 {
+      (part.byBytes, stringRank) = RowOrder.byteOrder(Array(0..<Int32(part.names.count)), names: part.names)
+    }
+  }
+
+  // MARK: - Binary blocks (the cache's rollups)
+
+  /// A binary block: its line (`{"binaryRows":N,"bytes":B}`), its B bytes and the newline after them.
+  private mutating func block(_ kind: Kind, _ line: UnsafeBufferPointer<UInt8>, _ lines: inout LineReader)
+    throws(InputError)
+  {
+    let value: PolicyValue
+    do { value = try PolicyValue.parseJSON(String(decoding: line, as: UTF8.self), path: path) } catch {
+      throw fail(error.reason)
+    }
+    guard let items = value[kind.rawValue].flatMap(Self.count), let size = value["bytes"].flatMap(Self.count),
+      size <= LineReader.maxLine
+    else { throw fail("a binary block without its count and size") }
+    let bytes = try lines.take(size + 1)
+    guard bytes[size] == ASCII.newline else { throw fail("a binary block of another size than its line says") }
+    let body = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[..<size])
+    if kind == .binaryStrings {
+      try binaryStrings(items, body)
+    } else {
+      try binaryRows(items, body)
+    }
+  }
+
+  private mutating func binaryStrings(_ items: Int, _ body: UnsafeRawBufferPointer) throws(InputError) {
+    guard part.names.count + items <= expectedStrings, body.count >= 4 * items else {
+      throw fail("more strings than the header says, or than the block holds")
+    }
+    part.names.reserve(more: items, bytes: body.count - 4 * items)
+    var at = 0
+    for _ in 0..<items {
+      guard at + 4 <= body.count else { throw fail("a binary block ends inside a string") }
+      let length = Int(UInt32(littleEndian: body.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+      at += 4
+      guard length <= body.count - at else { throw fail("a binary block ends inside a string") }
+      part.names.append(body.baseAddress!.assumingMemoryBound(to: UInt8.self) + at, length)
+      at += length
+    }
+    guard at == body.count else { throw fail("a binary block of another size than its line says") }
+  }
+
+  private mutating func binaryRows(_ items: Int, _ body: UnsafeRawBufferPointer) throws(InputError) {
+    try startRows()
+    let size = UsageSummary.BinaryBlock.rowSize
+    guard body.count == items * size else { throw fail("a binary block of another size than its line says") }
+    let (strings, contexts) = (UInt32(part.names.count), UInt32(part.contexts.count))
+    let limit: Int64 = 1_000_000_000_000_000_000  // what a row's text could hold: 18 digits
+    func time(_ at: Int) -> Int64?? {
+      let t = Int64(littleEndian: body.loadUnaligned(fromByteOffset: at, as: Int64.self))
+      if t == UsageSummary.BinaryBlock.noTime { return .some(nil) }
+      return t > -limit && t < limit ? .some(t) : nil
+    }
+    part.rows.reserveCapacity(part.rows.count + items)
+    for i in 0..<items {
+      let at = i * size
+      let action = UInt32(littleEndian: body.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+      let resource = UInt32(littleEndian: body.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self))
+      let context = UInt32(littleEndian: body.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self))
+      let count = Int64(littleEndian: body.loadUnaligned(fromByteOffset: at + 12, as: Int64.self))
+      let denied = Int64(littleEndian: body.loadUnaligned(fromByteOffset: at + 20, as: Int64.self))
+      guard action < strings, resource < strings, context < contexts, count >= 0, count < limit, denied >= 0,
+        denied < limit, let firstSeen = time(at + 28), let lastSeen = time(at + 36)
+      else { throw fail("binary row \(i + 1) is out of range") }
+      let row = Accumulator.Row(
+        action: Int32(action), resource: Int32(resource), context: Int32(context),
+        stats: UsageStats(count: Int(count), denied: Int(denied), firstSeen: firstSeen, lastSeen: lastSeen))
+      guard follows(row) else { throw fail("binary row \(i + 1): rows out of order") }
       part.rows.append(row)
     }
   }
@@ -364,6 +456,29 @@ struct LineReader: ~Copyable {
   static let maxLine = 256 << 20
 
   init(_ reader: GzipReader) { self.reader = reader }
+
+  /// The next `count` bytes whatever they hold (a binary block), valid until the next call.
+  mutating func take(_ count: Int) throws(InputError) -> UnsafeBufferPointer<UInt8> {
+    while end - start < count && !eof {
+      if start > 0 {
+        if end > start { buffer.base.update(from: buffer.base + start, count: end - start) }
+        end -= start
+        start = 0
+      }
+      buffer.reserve(max(count, end + (1 << 18)), keeping: end)
+      let n = try reader.read(
+        into: UnsafeMutableRawBufferPointer(start: buffer.base + end, count: buffer.capacity - end))
+      end += n
+      if n == 0 { eof = true }
+    }
+    guard end - start >= count else {
+      throw InputError(path: reader.path, kind: .truncated, reason: "the usage summary ends inside a binary block")
+    }
+    let bytes = UnsafeBufferPointer(start: UnsafePointer(buffer.base + start), count: count)
+    start += count
+    scanned = start
+    return bytes
+  }
 
   mutating func next() throws(InputError) -> UnsafeBufferPointer<UInt8>? {
     while true {

@@ -8,10 +8,17 @@ enum SummaryWriter {
   /// Rows and strings per line: lines stay small whatever the summary's size.
   static let chunk = 4096
 
+  /// Strings or rows per binary block.
+  static let binaryChunk = 1 << 16
+
   /// The summary's gzip'd bytes.
-  /// `extra`: more header members (the cache's key).
+  /// - Parameters:
+  ///   - extra: More header members (the cache's key).
+  ///   - binary: The string table and the rows as binary blocks (`UsageSummary.BinaryBlock`):
+  ///     for the cache's rollups only, which tighten alone reads.
   static func write(
-    _ a: TrailAnalysis, filter: TrailFilter, paths: [String], extra: [(String, JSONValue)] = [], level: Int32 = 1
+    _ a: TrailAnalysis, filter: TrailFilter, paths: [String], extra: [(String, JSONValue)] = [], level: Int32 = 1,
+    binary: Bool = false
   ) -> [UInt8] {
     let gzip = GzipWriter(level: level)
     let out = ByteSink { gzip.write($0) }
@@ -19,7 +26,7 @@ enum SummaryWriter {
     out.append("{\"paths\":" as StaticString)
     list(paths, to: out) { out.appendExact(Array($0.utf8)) }
     out.append("}\n" as StaticString)
-    strings(a, to: out)
+    if binary { binaryStrings(a, to: out) } else { strings(a, to: out) }
     // Contexts in their order (the merge numbers them in the order the workers met them).
     let rank = RowOrder.contextRanks(a.contexts)
     var ordered = a.contexts
@@ -43,7 +50,7 @@ enum SummaryWriter {
     out.append("}\n{\"dataEventSources\":" as StaticString)
     list(a.dataEventSources.sorted(), to: out) { out.appendExact(Array($0.utf8)) }
     out.append("}\n" as StaticString)
-    rows(a.rows, contextRank: rank, to: out)
+    if binary { binaryRows(a.rows, contextRank: rank, to: out) } else { rows(a.rows, contextRank: rank, to: out) }
     out.append("{\"end\":{\"rows\":\(a.rows.count)}}\n")
     out.flush()
     return gzip.finish()
@@ -140,6 +147,60 @@ enum SummaryWriter {
       }
       out.append("]}\n" as StaticString)
       start += chunk
+    }
+  }
+
+  /// The string table in binary blocks: each string its length (four bytes) and its bytes.
+  private static func binaryStrings(_ a: TrailAnalysis, to out: ByteSink) {
+    var id: Int32 = 0
+    let count = Int32(a.strings.count)
+    while id < count {
+      let stop = min(count, id + Int32(binaryChunk))
+      let bytes = (id..<stop).reduce(0) { $0 + 4 + a.bytes($1).count }
+      out.append("{\"\(UsageSummary.BinaryBlock.strings.rawValue)\":\(stop - id),\"bytes\":\(bytes)}\n")
+      out.writeDirectly(reserving: bytes) { p in
+        var at = 0
+        for i in id..<stop {
+          let s = a.bytes(i)
+          UnsafeMutableRawPointer(p + at).storeBytes(of: UInt32(s.count).littleEndian, as: UInt32.self)
+          if s.count > 0 { (p + at + 4).update(from: s.baseAddress!, count: s.count) }
+          at += 4 + s.count
+        }
+        return at
+      }
+      out.append("\n" as StaticString)
+      id = stop
+    }
+  }
+
+  /// The rows in binary blocks of `UsageSummary.BinaryBlock.rowSize` bytes each.
+  private static func binaryRows(_ rows: [TrailAnalysis.Row], contextRank: [Int], to out: ByteSink) {
+    var start = 0
+    while start < rows.count {
+      let stop = min(rows.count, start + binaryChunk)
+      let bytes = (stop - start) * UsageSummary.BinaryBlock.rowSize
+      out.append("{\"\(UsageSummary.BinaryBlock.rows.rawValue)\":\(stop - start),\"bytes\":\(bytes)}\n")
+      out.writeDirectly(reserving: bytes) { p in
+        let raw = UnsafeMutableRawPointer(p)
+        for i in start..<stop {
+          let r = rows[i]
+          let at = (i - start) * UsageSummary.BinaryBlock.rowSize
+          raw.storeBytes(of: UInt32(r.action).littleEndian, toByteOffset: at, as: UInt32.self)
+          raw.storeBytes(of: UInt32(r.resource).littleEndian, toByteOffset: at + 4, as: UInt32.self)
+          raw.storeBytes(of: UInt32(contextRank[Int(r.context)]).littleEndian, toByteOffset: at + 8, as: UInt32.self)
+          raw.storeBytes(of: Int64(r.stats.count).littleEndian, toByteOffset: at + 12, as: Int64.self)
+          raw.storeBytes(of: Int64(r.stats.denied).littleEndian, toByteOffset: at + 20, as: Int64.self)
+          raw.storeBytes(
+            of: (r.stats.firstSeen ?? UsageSummary.BinaryBlock.noTime).littleEndian, toByteOffset: at + 28,
+            as: Int64.self)
+          raw.storeBytes(
+            of: (r.stats.lastSeen ?? UsageSummary.BinaryBlock.noTime).littleEndian, toByteOffset: at + 36,
+            as: Int64.self)
+        }
+        return bytes
+      }
+      out.append("\n" as StaticString)
+      start = stop
     }
   }
 

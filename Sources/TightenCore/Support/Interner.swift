@@ -181,8 +181,15 @@ package final class Interner {
     slots[slot] = UInt32(i + 1)
   }
 
-  private func growIDs() {
-    let capacity = idCapacity * 2
+  /// Makes room for `more` strings of `bytes` bytes together, at once (a
+  /// table read whole: no doubling, no copying as it grows).
+  func reserve(more: Int, bytes: Int) {
+    storage.reserve(storageCount + bytes, keeping: storageCount)
+    if count + more > idCapacity { growIDs(to: count + more) }
+  }
+
+  private func growIDs(to needed: Int = 0) {
+    let capacity = max(idCapacity * 2, needed)
     let (o, l, h) = (
       UnsafeMutablePointer<Int>.allocate(capacity: capacity), UnsafeMutablePointer<Int32>.allocate(capacity: capacity),
       UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)

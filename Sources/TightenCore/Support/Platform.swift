@@ -334,6 +334,19 @@ public enum Platform {
     }
   }
 
+  /// Makes a folder and the folders above it that are missing (mode 755),
+  /// or says why it cannot: the folder is there when this returns.
+  public static func makeFolders(_ path: String) throws(SystemError) {
+    var made = path.hasPrefix("/") ? "" : "."
+    for part in path.split(separator: "/") {
+      made += "/" + part
+      if mkdir(made, 0o755) != 0 && errno != EEXIST { throw .current }
+    }
+    var info = stat()
+    guard stat(made, &info) == 0 else { throw .current }
+    guard info.st_mode & S_IFMT == S_IFDIR else { throw SystemError(code: ENOTDIR) }
+  }
+
   /// Makes a folder (mode 755); one that exists already is fine.
   public static func makeDirectory(_ path: String) {
     _ = mkdir(path, 0o755)

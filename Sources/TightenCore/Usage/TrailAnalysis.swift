@@ -89,21 +89,25 @@ public struct TrailAnalysis: @unchecked Sendable {
   public func cloudFormationActions() -> Set<String> {
     let made = cloudFormationContexts
     guard !made.isEmpty else { return [] }
-    return Set(Set(rows.lazy.filter { made.contains($0.context) }.map(\.action)).map(string))
+    // Flags by id, not sets: every row is looked at (a nightly run's hundreds of thousands).
+    var byContext = [Bool](repeating: false, count: contexts.count)
+    for c in made { byContext[Int(c)] = true }
+    var seen = [Bool](repeating: false, count: strings.count)
+    var out = Set<String>()
+    for row in rows where byContext[Int(row.context)] && !seen[Int(row.action)] {
+      seen[Int(row.action)] = true
+      out.insert(string(row.action))
+    }
+    return out
   }
 
   /// The permissions of the trails whose action is one of `actions` (as the catalogue spells them).
   public func permissions(of actions: Set<String>) -> Set<Permission> {
-    var wanted: [Int32: Bool] = [:]
     var out = Set<Permission>()
+    // Rows are in action order: each action is looked up once, where its rows start.
+    var (last, hit): (Int32, Bool) = (-1, false)
     for row in rows {
-      let hit =
-        wanted[row.action]
-        ?? {
-          let yes = actions.contains(string(row.action))
-          wanted[row.action] = yes
-          return yes
-        }()
+      if row.action != last { (last, hit) = (row.action, actions.contains(string(row.action))) }
       if hit { out.insert(Permission(action: string(row.action), resource: string(row.resource))) }
     }
     return out
