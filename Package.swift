@@ -41,8 +41,9 @@ let package = Package(
 
     // The command line: parses arguments, prints, nothing else. The release
     // binary carries Swift's runtime and libraries (-static-stdlib): loading
-    // and binding a dozen shared libraries was a third of a small run's
-    // start-up (28 -> 18 ms for a one-record scan), which a nightly run pays.
+    // and binding a dozen shared libraries (Foundation's among them, no
+    // longer imported) was half of a small run's start-up (a one-record scan
+    // 26.5 -> 12.8 ms in Scripts/bench), which every nightly run pays.
     .executableTarget(
       name: "tighten",
       dependencies: [
