@@ -34,6 +34,8 @@ package final class Accumulator {
   private var mapped: [MappedPermission] = []
   private var arnScratch: [UnsafeBufferPointer<UInt8>] = []
   static let resolutionCacheLimit = 50_000
+  /// Per `RepeatedField`, the id of its last string (-1: none yet).
+  private let lastIDs = UnsafeMutablePointer<Int32>.allocate(capacity: RepeatedField.allCases.count)
 
   /// Who made a call and where, by interned ids (`-1`: not in the record).
   struct Identity {
@@ -89,7 +91,10 @@ package final class Accumulator {
     self.filter = RecordFilter(filter)
     self.mapper = mapper
     planCache = other?.planCache ?? PlanCache()
+    lastIDs.initialize(repeating: -1, count: RepeatedField.allCases.count)
   }
+
+  deinit { lastIDs.deallocate() }
 
   /// Call plans by event source and name; one thread's.
   final class PlanCache {
@@ -115,7 +120,7 @@ package final class Accumulator {
     let time = Timestamp.parse(e.bytes(e.eventTime))
     times.add(time)
     if let reason = filter.exclusion(e, who, time: time, names: names) { return exclude(reason) }
-    let pair = PairKey(source: names.id(e.bytes(e.eventSource)), name: names.id(e.bytes(e.eventName)))
+    let pair = PairKey(source: field(.source, e.bytes(e.eventSource)), name: field(.name, e.bytes(e.eventName)))
     let entry = planEntry(pair)
     if entry.plan.needsNoPermission { return exclude(.noPermissionNeeded) }
     countCall(e, who, pair)
@@ -134,6 +139,34 @@ package final class Accumulator {
     tallyResolved(e, entry.plan, call, denied: denied)
   }
 
+  // MARK: - Fields met record after record
+
+  /// The fields that mostly repeat from one record to the next (a file is
+  /// mostly one caller's calls, from one region, often to one service): each
+  /// remembers the id of its last string.
+  enum RepeatedField: Int, CaseIterable {
+    case source, name, principal, session, account, region, sourceIP, invokedBy
+  }
+
+  /// `names.id(bytes)`, compared first with the field's last string: equal
+  /// bytes give its id without hashing them and probing the table.
+  @inline(__always)
+  private func field(_ f: RepeatedField, _ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    guard bytes.count > 0 else { return -1 }
+    let last = lastIDs[f.rawValue]
+    if last >= 0 {
+      let known = names.bytes(last)
+      if known.count == bytes.count
+        && Platform.compare(known.baseAddress!, bytes.baseAddress!, count: bytes.count) == 0
+      {
+        return last
+      }
+    }
+    let id = names.intern(bytes)
+    lastIDs[f.rawValue] = id
+    return id
+  }
+
   // MARK: - Steps
 
   private func identify(_ e: borrowing EventView) -> Identity {
@@ -145,8 +178,8 @@ package final class Accumulator {
       : e.identityArn.isPresent ? e.bytes(e.identityArn) : e.bytes(e.identityPrincipalId)
     let account = e.recipientAccountId.isPresent ? e.recipientAccountId : e.identityAccountId
     return Identity(
-      principal: names.id(principal), session: isSession ? names.id(e.bytes(e.identityArn)) : -1,
-      account: names.id(e.bytes(account)), region: names.id(e.bytes(e.awsRegion)), isSession: isSession)
+      principal: field(.principal, principal), session: isSession ? field(.session, e.bytes(e.identityArn)) : -1,
+      account: field(.account, e.bytes(account)), region: field(.region, e.bytes(e.awsRegion)), isSession: isSession)
   }
 
   private func planEntry(_ pair: PairKey) -> PlanEntry {
@@ -176,7 +209,8 @@ package final class Accumulator {
   private func contextKey(_ e: borrowing EventView, _ who: Identity) -> ContextTable.Key {
     ContextTable.Key(
       principal: who.principal, session: who.session, account: who.account, region: who.region,
-      sourceIP: names.id(e.bytes(e.sourceIPAddress)), invokedBy: names.id(e.bytes(e.invokedBy)), passedTo: -1,
+      sourceIP: field(.sourceIP, e.bytes(e.sourceIPAddress)), invokedBy: field(.invokedBy, e.bytes(e.invokedBy)),
+      passedTo: -1,
       mfa: e.mfaAuthenticated.map { $0 ? 1 : 0 } ?? -1)
   }
 

@@ -15,6 +15,33 @@ struct TrailAnalyzerTests {
     #expect(one == many)
   }
 
+  @Test(
+    "fields that change between records of the same length are told apart (each field's last id is reused only for equal bytes)"
+  )
+  func repeatedFields() {
+    // Roles, regions and events of equal lengths, alternating and repeating.
+    let records = [
+      Records.record(name: "GetObject", region: "us-east-1", role: "deployer-a"),
+      Records.record(name: "GetObject", region: "us-east-1", role: "deployer-a"),
+      Records.record(name: "PutObject", region: "us-west-1", role: "deployer-b"),
+      Records.record(name: "GetObject", region: "us-east-1", role: "deployer-a"),
+      Records.record(name: "PutObject", region: "us-west-1", role: "deployer-a"),
+    ]
+    let a = TrailAnalyzer(workers: 1).analyze(bytes: Array(Records.file(records).utf8))
+    #expect(
+      a.principals.map { "\($0.arn) \($0.events)" } == [
+        "arn:aws:iam::111122223333:role/deployer-a 4", "arn:aws:iam::111122223333:role/deployer-b 1",
+      ])
+    #expect(a.regions == ["us-east-1", "us-west-1"])
+    #expect(
+      a.usage.map { "\($0.permission.action) \($0.context.principal) \($0.context.region) \($0.stats.count)" }
+        == [
+          "s3:GetObject arn:aws:iam::111122223333:role/deployer-a us-east-1 3",
+          "s3:PutObject arn:aws:iam::111122223333:role/deployer-a us-west-1 1",
+          "s3:PutObject arn:aws:iam::111122223333:role/deployer-b us-west-1 1",
+        ])
+  }
+
   @Test("service events and service principals are excluded and counted")
   func exclusions() throws {
     let root = try Fixtures.temporaryFolder()
