@@ -20,7 +20,7 @@ public struct SummarizeCommand: Sendable {
     let analysis = try input.analyze(mapper: PermissionMapper(), observer: observer, summarizing: true)
     let bytes = SummaryWriter.write(analysis, filter: input.filter, paths: analysis.readPaths)
     do {
-      Platform.makeDirectories(FileWriter.folder(of: output))
+      try? Platform.makeFolders(FileWriter.folder(of: output))
       try FileWriter(inputs: analysis.inputFiles).write(bytes, to: output)
     } catch {
       throw .write(path: error.path, message: error.message)

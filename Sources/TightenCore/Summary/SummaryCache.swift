@@ -190,7 +190,7 @@ public struct SummaryCache: Sendable {
           ])
         ),
       ], level: level, binary: binary)
-    Platform.makeDirectories(FileWriter.folder(of: path))
+    try? Platform.makeFolders(FileWriter.folder(of: path))
     try FileWriter().write(bytes, to: path, durably: false)
   }
 

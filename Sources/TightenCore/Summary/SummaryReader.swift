@@ -271,12 +271,8 @@ struct SummaryReader {
 
   /// `[[action, resource, context, count, denied, first, last], …]`, in order.
   private mutating func rows(_ c: inout JSONCursor) throws(ScanFailure) {
-    guard part.names.count == expectedStrings else {
-      throw c.malformed("rows before the whole string table (\(part.names.count) of \(expectedStrings) strings)")
-    }
-    if part.byBytes.isEmpty && part.names.count > 0 {
-      (part.byBytes, stringRank) = RowOrder.byteOrder(Array(0..<Int32(part.names.count)), names: part.names)
-    }
+    if let missing = stringsMissing { throw c.malformed(missing) }
+    rankStrings()
     try c.expect(ASCII.openBracket, "'['")
     var first = true
     let names = part.names
@@ -312,11 +308,14 @@ struct SummaryReader {
     return before < (stringRank[Int(row.action)], stringRank[Int(row.resource)], contextRank[Int(row.context)])
   }
 
-  /// Makes ready to read rows: the whole string table is there, and its byte order known.
-  private mutating func startRows() throws(InputError) {
-    guard part.names.count == expectedStrings else {
-      throw fail("rows before the whole string table (\(part.names.count) of \(expectedStrings) strings)")
-    }
+  /// Why rows cannot be read yet: the string table is not whole. nil when it is.
+  private var stringsMissing: String? {
+    part.names.count == expectedStrings
+      ? nil : "rows before the whole string table (\(part.names.count) of \(expectedStrings) strings)"
+  }
+
+  /// The string table's byte order, worked out once before the first rows.
+  private mutating func rankStrings() {
     if part.byBytes.isEmpty && part.names.count > 0 {
       (part.byBytes, stringRank) = RowOrder.byteOrder(Array(0..<Int32(part.names.count)), names: part.names)
     }
@@ -363,7 +362,8 @@ struct SummaryReader {
   }
 
   private mutating func binaryRows(_ items: Int, _ body: UnsafeRawBufferPointer) throws(InputError) {
-    try startRows()
+    if let missing = stringsMissing { throw fail(missing) }
+    rankStrings()
     let size = UsageSummary.BinaryBlock.rowSize
     guard body.count == items * size else { throw fail("a binary block of another size than its line says") }
     let (strings, contexts) = (UInt32(part.names.count), UInt32(part.contexts.count))
@@ -459,18 +459,7 @@ struct LineReader: ~Copyable {
 
   /// The next `count` bytes whatever they hold (a binary block), valid until the next call.
   mutating func take(_ count: Int) throws(InputError) -> UnsafeBufferPointer<UInt8> {
-    while end - start < count && !eof {
-      if start > 0 {
-        if end > start { buffer.base.update(from: buffer.base + start, count: end - start) }
-        end -= start
-        start = 0
-      }
-      buffer.reserve(max(count, end + (1 << 18)), keeping: end)
-      let n = try reader.read(
-        into: UnsafeMutableRawBufferPointer(start: buffer.base + end, count: buffer.capacity - end))
-      end += n
-      if n == 0 { eof = true }
-    }
+    while end - start < count && !eof { try readMore(toHold: count) }
     guard end - start >= count else {
       throw InputError(path: reader.path, kind: .truncated, reason: "the usage summary ends inside a binary block")
     }
@@ -497,21 +486,27 @@ struct LineReader: ~Copyable {
         scanned = end
         return line
       }
-      if start > 0 {
-        if end > start { buffer.base.update(from: buffer.base + start, count: end - start) }
-        end -= start
-        scanned -= start
-        start = 0
-      }
-      guard end < Self.maxLine else {
+      guard end - start < Self.maxLine else {
         throw InputError(path: reader.path, kind: .tooLarge, reason: "a line longer than \(Self.maxLine) bytes")
       }
-      buffer.reserve(end + (1 << 18), keeping: end)
-      let n = try reader.read(
-        into: UnsafeMutableRawBufferPointer(start: buffer.base + end, count: buffer.capacity - end))
-      end += n
-      if n == 0 { eof = true }
+      try readMore(toHold: 0)
     }
+  }
+
+  /// Moves the unread bytes to the buffer's start, makes room for at least
+  /// `count` of them and reads more after them (`eof` when there are none).
+  private mutating func readMore(toHold count: Int) throws(InputError) {
+    if start > 0 {
+      if end > start { buffer.base.update(from: buffer.base + start, count: end - start) }
+      end -= start
+      scanned -= start
+      start = 0
+    }
+    buffer.reserve(max(count, end + (1 << 18)), keeping: end)
+    let n = try reader.read(
+      into: UnsafeMutableRawBufferPointer(start: buffer.base + end, count: buffer.capacity - end))
+    end += n
+    if n == 0 { eof = true }
   }
 }
 

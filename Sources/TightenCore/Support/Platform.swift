@@ -325,15 +325,6 @@ public enum Platform {
     return (try? writeAll(bytes, to: fd)) != nil
   }
 
-  /// Makes a folder and the folders above it that are missing (mode 755).
-  public static func makeDirectories(_ path: String) {
-    var made = path.hasPrefix("/") ? "" : "."
-    for part in path.split(separator: "/") {
-      made += "/" + part
-      _ = mkdir(made, 0o755)
-    }
-  }
-
   /// Makes a folder and the folders above it that are missing (mode 755),
   /// or says why it cannot: the folder is there when this returns.
   public static func makeFolders(_ path: String) throws(SystemError) {
