@@ -75,7 +75,7 @@ let package = Package(
     ),
     .testTarget(
       name: "TightenCoreTests",
-      dependencies: ["TightenCore", "TightenTestSupport"],
+      dependencies: ["TightenCore", "TightenTestSupport", "CZlib"],
       exclude: ["Fixtures"],
       swiftSettings: strict
     ),

@@ -17,16 +17,47 @@ enum Targets {
     }
   }
 
-  /// The gzip reader over arbitrary bytes, with small bounds and odd chunk sizes.
+  /// The gzip reader over arbitrary bytes, with small bounds and odd chunk
+  /// sizes; its own CRC-32 and length checks against zlib's. The same bytes
+  /// and warning when both read the input whole; the same error when not,
+  /// but two ways: a CRC is found wrong where a member ends (zlib, reading
+  /// the trailer in two calls, may drop what the call before gave), and a
+  /// trailer cut short is truncated whatever its CRC (zlib checks the CRC
+  /// before it misses the length).
   static func gzip(_ bytes: UnsafeBufferPointer<UInt8>) {
     let input = Array(bytes)
+    let chunk = 1 + (input.first.map(Int.init) ?? 0) % 97
+    let ours = inflated(input, chunkSize: chunk, zlibChecks: false)
+    let zlib = inflated(input, chunkSize: chunk, zlibChecks: true)
+    let same: Bool
+    switch (ours.error, zlib.error) {
+    case (nil, nil): same = ours.bytes == zlib.bytes && ours.warning == zlib.warning
+    case (let a?, let b?):
+      let cutTrailer = a.kind == .truncated && b.reason.hasSuffix("(incorrect data check)")
+      same = (a == b || cutTrailer) && ours.bytes.starts(with: zlib.bytes)
+    default: same = false
+    }
+    if !same {
+      fatalError(
+        "gzip checks differ from zlib's: \(String(describing: ours.error)) vs \(String(describing: zlib.error))")
+    }
+  }
+
+  private static func inflated(_ input: [UInt8], chunkSize: Int, zlibChecks: Bool)
+    -> (bytes: [UInt8], error: InputError?, warning: InputError?)
+  {
     let limits = DecompressionLimits(maxOutputBytes: 1 << 22, maxRatio: 1000, ratioGraceBytes: 1 << 16)
-    let reader = GzipReader(bytes: input, limits: limits, chunkSize: 1 + (input.first.map(Int.init) ?? 0) % 97)
+    let reader = GzipReader(bytes: input, limits: limits, chunkSize: chunkSize)
+    reader.zlibChecksAll = zlibChecks
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
     defer { buffer.deallocate() }
+    var out: [UInt8] = []
     do {
-      while try reader.read(into: buffer) > 0 {}
-    } catch {}
+      while case let n = try reader.read(into: buffer), n > 0 { out += buffer[0..<n] }
+    } catch {
+      return (out, error, reader.warning)
+    }
+    return (out, nil, reader.warning)
   }
 
   /// The record scanner, mapper and tally over arbitrary bytes (plain or gzip'd).

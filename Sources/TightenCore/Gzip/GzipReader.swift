@@ -11,6 +11,12 @@ import CZlib
 /// the member ends, as gzip(1) does: what was read stands, and `warning` says
 /// where the ignored data starts.
 ///
+/// Each member's CRC-32 and length are checked here, not by zlib: tighten's
+/// CRC (`tighten_crc32`) folds with carry-less multiplication, some three
+/// times faster than zlib 1.2's, and CRC-32 was a quarter of zlib's time. A
+/// member whose header carries its own CRC (FHCRC, which gzip(1) never
+/// writes) is checked by zlib, header and all.
+///
 ///     let reader = try GzipReader(path: "trail.json.gz")
 ///     while case let n = try reader.read(into: buffer), n > 0 { … }
 public final class GzipReader {
@@ -46,6 +52,16 @@ public final class GzipReader {
   private var streamReady = false
   private var finished = false
   private var betweenMembers = false
+  /// Whether zlib checks every member (as it did before tighten's own
+  /// checks): the fuzzer compares the two. Set before the first read.
+  package var zlibChecksAll = false
+  /// The current member's CRC-32 and length so far, unless zlib checks it.
+  private var memberCRC: UInt32 = 0
+  private var memberLength = 0
+  private var zlibChecks = false
+  /// The last bytes zlib consumed (up to eight, the first in the lowest
+  /// bits) and how many: a member's trailer when it ends.
+  private var lastConsumed = (UInt64(0), 0)
   /// Bytes `peek` read, given again by the next reads.
   private var pushedBack: [UInt8] = []
   /// An error met while filling the rest of a read that gave pushed-back bytes: thrown by the next read.
@@ -200,6 +216,48 @@ public final class GzipReader {
       throw gzipError(.corrupt, ZlibError(code: status, message: zlibMessage()), "cannot start inflating")
     }
     streamReady = true
+    try startMember()
+  }
+
+  /// Chooses who checks the member starting at `inputStart`: zlib when its
+  /// header has a CRC of its own (flag FHCRC), else `inflate` below.
+  private func startMember() throws(InputError) {
+    while inputEnd - inputStart < 4 && !inputEOF { try refillKeeping() }
+    zlibChecks = zlibChecksAll || (inputEnd - inputStart >= 4 && input[inputStart + 3] & 0x02 != 0)
+    inflateValidate(stream, zlibChecks ? 1 : 0)
+    memberCRC = 0
+    memberLength = 0
+  }
+
+  /// Keeps the last eight of the `count` bytes consumed before `inputStart`.
+  @inline(__always)
+  private func noteConsumed(_ count: Int) {
+    if count >= 8 {
+      lastConsumed = (UInt64(littleEndian: UnsafeRawPointer(input + inputStart - 8).loadUnaligned(as: UInt64.self)), 8)
+      return
+    }
+    var (word, held) = lastConsumed
+    for i in inputStart - count..<inputStart {
+      word = held < 8 ? word | UInt64(input[i]) << (8 * held) : word >> 8 | UInt64(input[i]) << 56
+      held = min(8, held + 1)
+    }
+    lastConsumed = (word, held)
+  }
+
+  /// At a member's end: its trailer's CRC-32 and length (modulo 2^32)
+  /// against those of the bytes it inflated to.
+  private func checkTrailer() throws(InputError) {
+    guard !zlibChecks else { return }
+    let trailer = lastConsumed.0  // the first byte in the lowest bits
+    if lastConsumed.1 < 8 || UInt32(truncatingIfNeeded: trailer) != memberCRC {
+      // Where zlib stops: after the CRC, before the length.
+      let error = ZlibError(code: Z_DATA_ERROR, message: "incorrect data check")
+      throw InputError(path: path, kind: .corrupt, offset: bytesIn - 4, reason: "corrupt gzip data: \(error)")
+    }
+    if UInt32(truncatingIfNeeded: trailer >> 32) != UInt32(truncatingIfNeeded: memberLength) {
+      throw gzipError(
+        .corrupt, ZlibError(code: Z_DATA_ERROR, message: "incorrect length check"), "corrupt gzip data")
+    }
   }
 
   private func inflate(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
@@ -227,6 +285,7 @@ public final class GzipReader {
         }
         inflateReset(stream)
         betweenMembers = false
+        try startMember()
       }
       if inputStart == inputEnd && !inputEOF { try refill() }
       let availableIn = inputEnd - inputStart
@@ -239,12 +298,20 @@ public final class GzipReader {
       let produced = buffer.count - Int(stream.pointee.avail_out)
       inputStart += consumed
       bytesIn += consumed
+      if !zlibChecks {
+        if produced > 0 {
+          memberCRC = tighten_crc32(memberCRC, out, produced)
+          memberLength &+= produced
+        }
+        if consumed > 0 { noteConsumed(consumed) }
+      }
       switch status {
       case Z_OK, Z_BUF_ERROR:
         if produced == 0 && consumed == 0 && inputEOF && inputStart == inputEnd {
           throw gzipError(.truncated, nil, "gzip stream ends before its end marker (truncated file)")
         }
       case Z_STREAM_END:
+        try checkTrailer()
         betweenMembers = true
       case Z_NEED_DICT:
         throw gzipError(.corrupt, ZlibError(code: status, message: zlibMessage()), "corrupt gzip data")

@@ -7,8 +7,9 @@ struct RecordParser {
   /// Parses the value at `cursor.pos`; on return `cursor.pos` is past it,
   /// except for `.container`, where it is left inside the object.
   ///
-  /// The members are read in one loop here, not in a helper: the key paths
-  /// below must fold into this body for the hot path to stay fast.
+  /// The members are read in one loop here, not in a helper, and each field
+  /// is assigned directly: a key path to the field would be built at run
+  /// time on every record.
   mutating func parseItem(_ c: inout JSONCursor) throws(ScanFailure) -> Item {
     record.reset()
     arena.reset()
@@ -20,25 +21,25 @@ struct RecordParser {
     while let key = try c.nextMember(&firstMember) {
       let k = key.hasEscape ? try decodedKey(c, key) : RecordKey(c.base + key.start, key.count)
       switch k {
-      case .eventSource: try string(&c, \.eventSource, "eventSource")
-      case .eventName: try string(&c, \.eventName, "eventName")
-      case .eventTime: try string(&c, \.eventTime, "eventTime")
-      case .timestamp: try string(&c, \.timestamp, "@timestamp")
-      case .awsRegion: try string(&c, \.awsRegion, "awsRegion")
-      case .errorCode: try string(&c, \.errorCode, "errorCode")
-      case .errorMessage: try string(&c, \.errorMessage, "errorMessage")
-      case .eventType: try string(&c, \.eventType, "eventType")
-      case .eventCategory: try string(&c, \.eventCategory, "eventCategory")
-      case .recipientAccountId: try string(&c, \.recipientAccountId, "recipientAccountId")
-      case .sourceIPAddress: try string(&c, \.sourceIPAddress, "sourceIPAddress")
+      case .eventSource: record.eventSource = try stringValue(&c, "eventSource")
+      case .eventName: record.eventName = try stringValue(&c, "eventName")
+      case .eventTime: record.eventTime = try stringValue(&c, "eventTime")
+      case .timestamp: record.timestamp = try stringValue(&c, "@timestamp")
+      case .awsRegion: record.awsRegion = try stringValue(&c, "awsRegion")
+      case .errorCode: record.errorCode = try stringValue(&c, "errorCode")
+      case .errorMessage: record.errorMessage = try stringValue(&c, "errorMessage")
+      case .eventType: record.eventType = try stringValue(&c, "eventType")
+      case .eventCategory: record.eventCategory = try stringValue(&c, "eventCategory")
+      case .recipientAccountId: record.recipientAccountId = try stringValue(&c, "recipientAccountId")
+      case .sourceIPAddress: record.sourceIPAddress = try stringValue(&c, "sourceIPAddress")
       case .readOnly: record.readOnly = try boolean(&c)
       case .managementEvent: record.managementEvent = try boolean(&c)
       case .requestParameters: try requestParameters(&c)
-      case .responseElements: try raw(&c, \.responseElements, "responseElements")
-      case .additionalEventData: try raw(&c, \.additionalEventData, "additionalEventData")
+      case .responseElements: record.responseElements = try rawValue(&c, "responseElements")
+      case .additionalEventData: record.additionalEventData = try rawValue(&c, "additionalEventData")
       case .userIdentity: try userIdentity(&c)
       case .resources: try resources(&c)
-      case .detail: try raw(&c, \.detail, "detail")
+      case .detail: record.detail = try rawValue(&c, "detail")
       case .cloudTrailEvent: try cloudTrailEvent(&c)
       case .records, .events:
         if try c.peekSignificant() == ASCII.openBracket {
@@ -154,12 +155,6 @@ struct RecordParser {
     return nil
   }
 
-  private mutating func string(
-    _ c: inout JSONCursor, _ field: WritableKeyPath<RawRecord, Field>, _ name: String
-  ) throws(ScanFailure) {
-    record[keyPath: field] = try stringValue(&c, name)
-  }
-
   /// A string value, decoded when it holds escapes; absent for `null`.
   private mutating func stringValue(_ c: inout JSONCursor, _ name: String) throws(ScanFailure) -> Field {
     let b = try c.peekSignificant()
@@ -173,12 +168,6 @@ struct RecordParser {
     if try c.consumeNull() { return .absent }
     try wrongType(&c, name, "a string")
     return .absent
-  }
-
-  private mutating func raw(
-    _ c: inout JSONCursor, _ field: WritableKeyPath<RawRecord, Field>, _ name: String
-  ) throws(ScanFailure) {
-    record[keyPath: field] = try rawValue(&c, name)
   }
 
   /// A value's raw bytes, skipped over; absent for `null`.
