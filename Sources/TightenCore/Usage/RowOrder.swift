@@ -92,7 +92,7 @@ enum RowOrder {
       for (r, id) in sorted.enumerated() { rank[Int(id)] = r }
       return (sorted, rank)
     }
-    sorted.withUnsafeMutableBufferPointer { ids in ids.sort { names.less($0, $1) } }
+    ByteSort.sort(&sorted, names: names)
     var r = 0
     for (i, id) in sorted.enumerated() {
       if i > 0 && names.less(sorted[i - 1], id) { r += 1 }
