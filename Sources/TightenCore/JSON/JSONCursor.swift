@@ -1,3 +1,5 @@
+import CScan
+
 /// A forward-only reader over bytes in memory, in the manner of
 /// swift-foundation's `JSONScanner`: `peek`, `skipWhitespace`, strings and
 /// values skipped without building anything.
@@ -137,32 +139,13 @@ struct JSONCursor {
     return start
   }
 
+  /// The container at `pos`, skipped 64 bytes at a time (`tighten_skip_container`, in C).
   private mutating func skipContainer() throws(ScanFailure) {
-    var depth = 0
-    var i = pos
-    while i < end {
-      let c = base[i]
-      switch c {
-      case ASCII.quote:
-        pos = i
-        _ = try string(detectEscapes: false)
-        i = pos
-        continue
-      case ASCII.openBrace, ASCII.openBracket:
-        depth += 1
-        if depth > depthLimit { tooDeep = true }
-      case ASCII.closeBrace, ASCII.closeBracket:
-        depth -= 1
-        if depth == 0 {
-          pos = i + 1
-          return
-        }
-      default:
-        break
-      }
-      i += 1
-    }
-    throw .incomplete
+    var deep: Int32 = 0
+    let after = tighten_skip_container(base, pos, end, depthLimit, &deep)
+    if deep != 0 { tooDeep = true }
+    guard after >= 0 else { throw .incomplete }
+    pos = after
   }
 
   /// Numbers, `true`, `false`, `null`: up to the next delimiter.
