@@ -19,4 +19,28 @@
 ptrdiff_t tighten_skip_container(const uint8_t *base, ptrdiff_t start, ptrdiff_t end, ptrdiff_t depth_limit,
                                  int *too_deep);
 
+#if defined(__x86_64__) || defined(_M_X64)
+#include <emmintrin.h>
+#endif
+
+/// The offset from `p` of the first quote or backslash among the `n` bytes
+/// there, or `n` when there is none: where a JSON string's bytes stop
+/// being plain. Sixteen bytes at a time with SSE2 on x86-64. Inline, so
+/// that Swift's callers (one per string the scanner reads) inline it.
+static inline ptrdiff_t tighten_find_quote_or_backslash(const uint8_t *p, ptrdiff_t n) {
+  ptrdiff_t i = 0;
+#if defined(__x86_64__) || defined(_M_X64)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+    int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    if (hits) return i + __builtin_ctz((unsigned)hits);
+  }
+#endif
+  for (; i < n; i++) {
+    if (p[i] == '"' || p[i] == '\\') return i;
+  }
+  return n;
+}
+
 #endif

@@ -54,68 +54,25 @@ struct JSONCursor {
 
   /// Reads a string at `pos` (which must be a quote) and returns its content's
   /// place, without decoding escapes; `hasEscape` says whether any are there.
-  @inline(__always) mutating func string(
-    detectEscapes: Bool = true
-  ) throws(ScanFailure) -> (start: Int, count: Int, hasEscape: Bool) {
+  ///
+  /// The next quote or backslash is found sixteen bytes at a time
+  /// (`tighten_find_quote_or_backslash`); a backslash escapes the byte after
+  /// it, so the first quote no backslash escapes ends the string.
+  @inline(__always) mutating func string() throws(ScanFailure) -> (start: Int, count: Int, hasEscape: Bool) {
     let start = pos + 1
     var i = start
     var escaped = false
-    // Most strings are short (member names, ids): look at a few words of eight bytes before searching.
-    let quick = min(end, start + 32)
-    while i < quick {
-      if i + 8 <= end {
-        let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-        let hits = Self.bytes(ASCII.quote, in: word) | Self.bytes(ASCII.backslash, in: word)
-        if hits == 0 {
-          i += 8
-          continue
-        }
-        i += hits.trailingZeroBitCount / 8  // the first quote or backslash, looked at below
-      }
-      let b = base[i]
-      if b == ASCII.quote {
+    while true {
+      i += tighten_find_quote_or_backslash(base + i, end - i)
+      guard i < end else { throw .incomplete }
+      if base[i] == ASCII.quote {
         pos = i + 1
         return (start, i - start, escaped)
       }
-      if b == ASCII.backslash {
-        escaped = true
-        i += 2  // the escaped byte cannot end the string
-        continue
-      }
-      i += 1
+      escaped = true
+      i += 2  // the escaped byte cannot end the string
+      if i > end { throw .incomplete }
     }
-    if i > end { throw .incomplete }
-    while true {
-      guard i < end, let found = Platform.findByte(ASCII.quote, in: base + i, count: end - i) else {
-        throw .incomplete
-      }
-      let q = found - base
-      // A quote ends the string unless an odd run of backslashes precedes it.
-      var k = q - 1
-      var run = 0
-      while k >= start && base[k] == ASCII.backslash {
-        run += 1
-        k -= 1
-      }
-      if run > 0 { escaped = true }
-      if run & 1 == 0 {
-        if detectEscapes, !escaped, Platform.findByte(ASCII.backslash, in: base + start, count: q - start) != nil {
-          escaped = true
-        }
-        pos = q + 1
-        return (start, q - start, escaped)
-      }
-      i = q + 1
-    }
-  }
-
-  /// The bytes of `word` (the first in its lowest byte) equal to `byte`, as
-  /// their high bits. Only the lowest one set is exact (a borrow may set a
-  /// later one), which is all `string` reads.
-  @inline(__always)
-  static func bytes(_ byte: UInt8, in word: UInt64) -> UInt64 {
-    let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
-    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
   }
 
   /// Skips one value of any kind and returns where it started.
@@ -128,7 +85,7 @@ struct JSONCursor {
     let start = pos
     switch c {
     case ASCII.quote:
-      _ = try string(detectEscapes: false)
+      _ = try string()
     case ASCII.openBrace, ASCII.openBracket:
       try skipContainer()
     case ASCII.minus, ASCII.zero...ASCII.nine, ASCII.t, ASCII.f, ASCII.n:

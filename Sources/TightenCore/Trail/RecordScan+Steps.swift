@@ -93,7 +93,7 @@ extension RecordScan {
     guard b == ASCII.quote else {
       throw ScanFailure.malformed(offset: c.pos, reason: "expected a member name, found \(describe(b))")
     }
-    _ = try c.string(detectEscapes: false)
+    _ = try c.string()
     try c.expect(ASCII.colon, "':'")
     try c.skipValue()
     start = c.pos
