@@ -32,8 +32,9 @@ let package = Package(
       providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
     ),
 
-    // The scanner's skip over values it does not read, in C: vector compares
-    // (SSE2 on x86-64) that Swift does not spell portably.
+    // The scanner's vector compares, in C (SSE2 on x86-64, which Swift does
+    // not spell portably): skipping values it does not read, finding where a
+    // string's plain bytes stop.
     .target(name: "CScan"),
 
     // Everything that reads, maps and reports: the library the tests exercise.

@@ -250,9 +250,10 @@ public final class GzipReader {
     guard !zlibChecks else { return }
     let trailer = lastConsumed.0  // the first byte in the lowest bits
     if lastConsumed.1 < 8 || UInt32(truncatingIfNeeded: trailer) != memberCRC {
-      // Where zlib stops: after the CRC, before the length.
-      let error = ZlibError(code: Z_DATA_ERROR, message: "incorrect data check")
-      throw InputError(path: path, kind: .corrupt, offset: bytesIn - 4, reason: "corrupt gzip data: \(error)")
+      // At zlib's offset: after the CRC, before the length.
+      throw gzipError(
+        .corrupt, ZlibError(code: Z_DATA_ERROR, message: "incorrect data check"), "corrupt gzip data",
+        offset: bytesIn - 4)
     }
     if UInt32(truncatingIfNeeded: trailer >> 32) != UInt32(truncatingIfNeeded: memberLength) {
       throw gzipError(
@@ -350,9 +351,12 @@ public final class GzipReader {
     stream.pointee.msg.map { String(cString: $0) }
   }
 
-  private func gzipError(_ kind: InputError.Kind, _ zlib: ZlibError?, _ what: String) -> InputError {
+  /// An error of this input at `offset` (by default, the compressed bytes consumed so far).
+  private func gzipError(_ kind: InputError.Kind, _ zlib: ZlibError?, _ what: String, offset: Int? = nil)
+    -> InputError
+  {
     let reason = zlib.map { "\(what): \($0)" } ?? what
-    return InputError(path: path, kind: kind, offset: bytesIn, reason: reason)
+    return InputError(path: path, kind: kind, offset: offset ?? bytesIn, reason: reason)
   }
 
   // MARK: - Raw input

@@ -44,8 +44,8 @@ enum ByteSort {
         depth += 8
         continue
       }
-      var group = items
-      group.sort { $0.precedes($1) }
+      var inPlace = items  // the same memory, sorted where it is
+      inPlace.sort { $0.precedes($1) }
       // Runs that tie on a word they go on past are sorted by the words after it.
       var runStart = 0
       for i in 1...items.count where i == items.count || !items[i].ties(items[runStart]) {
