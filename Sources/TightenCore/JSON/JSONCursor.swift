@@ -137,8 +137,30 @@ struct JSONCursor {
 
   /// Steps to the next member of an object whose `{` is consumed: reads the
   /// separator, the member name and its colon. Returns nil at the closing `}`.
+  ///
+  /// Compact JSON, as CloudTrail writes it (`,"name":` or `}`, no white
+  /// space, no escape in the name), is read in one step; anything else the
+  /// general way.
   @inline(__always)
   mutating func nextMember(_ first: inout Bool) throws(ScanFailure) -> (start: Int, count: Int, hasEscape: Bool)? {
+    let open = first ? pos : pos &+ 1
+    if open < end && base[open] == ASCII.quote && (first || base[pos] == ASCII.comma) {
+      let start = open &+ 1
+      let close = start &+ tighten_find_quote_or_backslash(base + start, end &- start)
+      if close &+ 1 < end && base[close] == ASCII.quote && base[close &+ 1] == ASCII.colon {
+        first = false
+        pos = close &+ 2
+        return (start, close &- start, false)
+      }
+    } else if pos < end && base[pos] == ASCII.closeBrace {
+      pos &+= 1
+      return nil
+    }
+    return try member(&first)
+  }
+
+  /// `nextMember` the general way: white space anywhere, escapes, errors.
+  private mutating func member(_ first: inout Bool) throws(ScanFailure) -> (start: Int, count: Int, hasEscape: Bool)? {
     var b = try peekSignificant()
     if b == ASCII.closeBrace {
       pos += 1

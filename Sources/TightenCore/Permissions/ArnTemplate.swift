@@ -90,31 +90,43 @@ public struct ArnTemplate: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Where the template's last part starts in `arn` when `arn` matches; nil when it does not.
+  ///
+  /// Offsets stay within the ARN and the template, so they step with
+  /// wrapping arithmetic: no overflow check per byte.
   private func matchingStart(_ arn: UnsafeBufferPointer<UInt8>) -> Int? {
     literalBytes.withUnsafeBufferPointer { lit -> Int? in
       flat.withUnsafeBufferPointer { parts -> Int? in
         var pos = 0
         let n = arn.count
+        let last = parts.count &- 1
         for i in 0..<parts.count {
           let part = parts[i]
           if !part.isVariable {
-            guard n - pos >= part.count else { return nil }
-            for k in 0..<part.count where arn[pos + k] != lit[part.start + k] { return nil }
-            if i == parts.count - 1 { return pos == n - part.count ? pos : nil }
-            pos += part.count
+            guard n &- pos >= part.count else { return nil }
+            var k = 0
+            while k < part.count {
+              if arn[pos &+ k] != lit[part.start &+ k] { return nil }
+              k &+= 1
+            }
+            if i == last { return pos == n &- part.count ? pos : nil }
+            pos &+= part.count
             continue
           }
-          if i == parts.count - 1 {
+          if i == last {
             // The last part: the rest of the ARN.
             if !part.mayBeEmpty && pos == n { return nil }
             if part.pathLike { return pos }
-            for k in pos..<n where arn[k] == 0x3A || arn[k] == 0x2F { return nil }
+            var k = pos
+            while k < n {
+              if arn[k] == 0x3A || arn[k] == 0x2F { return nil }
+              k &+= 1
+            }
             return pos
           }
-          let next = parts[i + 1]
+          let next = parts[i &+ 1]
           let stop = next.isVariable ? UInt8(0x3A) : lit[next.start]
           let from = pos
-          while pos < n && arn[pos] != stop { pos += 1 }
+          while pos < n && arn[pos] != stop { pos &+= 1 }
           if pos == from && !part.mayBeEmpty { return nil }
         }
         return pos == n ? pos : nil

@@ -107,6 +107,11 @@ public struct PermissionMapper: Sendable {
     resolver.recordResourceFast(plan, e, into: &out)
   }
 
+  /// What the fast path needs of a plan it can serve (nil: it cannot), made once per plan.
+  func recordResourceMatcher(_ plan: CallPlan) -> ResourceResolver.RecordResourceMatcher? {
+    resolver.recordResourceMatcher(plan)
+  }
+
   // MARK: - Denials
 
   /// Whether the error code is one of a refused call.

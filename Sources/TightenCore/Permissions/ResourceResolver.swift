@@ -146,49 +146,80 @@ struct ResourceResolver: Sendable {
   func recordResourceFast(_ plan: CallPlan, _ e: borrowing EventView, into out: inout [UnsafeBufferPointer<UInt8>])
     -> Bool
   {
+    recordResourceMatcher(plan)?.match(e, into: &out) ?? false
+  }
+
+  /// What the fast path needs of a plan it can serve, whatever the record:
+  /// a call with one action of no hint and at most one required type, no
+  /// implied `iam:PassRole`, pattern or ARN suffix; nil for any other plan.
+  /// Made once per plan by a worker, so a record costs no lookup of the
+  /// service's ARN suffixes and no copy of the plan's action.
+  func recordResourceMatcher(_ plan: CallPlan) -> RecordResourceMatcher? {
     guard case .actions(let actions) = plan.kind, actions.count == 1, plan.passRoles.isEmpty,
       plan.resourcePattern == nil
-    else { return false }
-    // A call that may need another action (an S3 upload's KMS key) takes the
-    // general path when its request has the member that says so.
-    if !plan.conditionalKeys.isEmpty {
-      let parameters = e.bytes(e.requestParameters)
-      if plan.conditionalKeys.contains(where: { Platform.contains($0, in: parameters) }) { return false }
-    }
+    else { return nil }
     let planned = actions[0]
-    if catalog.arnSuffixes[planned.service] != nil { return false }
-    guard planned.hint == nil, planned.required <= 1, !planned.candidates.isEmpty else { return false }
+    if catalog.arnSuffixes[planned.service] != nil { return nil }
+    guard planned.hint == nil, planned.required <= 1, !planned.candidates.isEmpty else { return nil }
     // Where every type is evaluated, optional types the request names join the
     // record's: the general path adds them.
-    if planned.everyType && planned.candidates.count > planned.required { return false }
-    // A few resources (the usual 0 to 3) are compared with those kept; past
-    // `Self.linearLimit` a hash set keeps the work linear.
-    var kept: Set<ByteKey>? = e.resources.count > Self.linearLimit ? [] : nil
-    for ref in e.resources {
-      let arn = e.bytes(ref.arn)
-      guard arn.count > 0 else { continue }
-      guard planned.candidates.contains(where: { $0.templates.contains { $0.template.matches(arn) } }) else {
-        continue
+    if planned.everyType && planned.candidates.count > planned.required { return nil }
+    return RecordResourceMatcher(
+      templates: planned.candidates.flatMap { $0.templates.map(\.template) },
+      required: planned.everyType && planned.required == 1 ? planned.candidates[0].templates.map(\.template) : [],
+      conditionalKeys: plan.conditionalKeys)
+  }
+
+  /// The fast path for one plan: a record's resources that are ARNs of the
+  /// action's types.
+  final class RecordResourceMatcher {
+    /// The templates of every type of the action.
+    let templates: [ArnTemplate]
+    /// The templates of the one type that must be among the resources (none: no such type).
+    let required: [ArnTemplate]
+    /// Request members that may call for another action (an S3 upload's KMS key).
+    let conditionalKeys: [[UInt8]]
+
+    init(templates: [ArnTemplate], required: [ArnTemplate], conditionalKeys: [[UInt8]]) {
+      self.templates = templates
+      self.required = required
+      self.conditionalKeys = conditionalKeys
+    }
+
+    /// The record's ARNs of the action's types into `out`, in first
+    /// occurrence order without repeats; false (and `out` empty) when the
+    /// general path must decide.
+    func match(_ e: borrowing EventView, into out: inout [UnsafeBufferPointer<UInt8>]) -> Bool {
+      // A call that may need another action takes the general path when its
+      // request has the member that says so.
+      if !conditionalKeys.isEmpty {
+        let parameters = e.bytes(e.requestParameters)
+        if conditionalKeys.contains(where: { Platform.contains($0, in: parameters) }) { return false }
       }
-      // An ARN holding `*`, `?` or `$` must be escaped: the general path does it.
-      if LiteralText.needsEscape(arn) {
+      // A few resources (the usual 0 to 3) are compared with those kept; past
+      // `linearLimit` a hash set keeps the work linear.
+      var kept: Set<ByteKey>? = e.resources.count > ResourceResolver.linearLimit ? [] : nil
+      for ref in e.resources {
+        let arn = e.bytes(ref.arn)
+        guard arn.count > 0, templates.contains(where: { $0.matches(arn) }) else { continue }
+        // An ARN holding `*`, `?` or `$` must be escaped: the general path does it.
+        if LiteralText.needsEscape(arn) {
+          out.removeAll()
+          return false
+        }
+        if kept != nil {
+          if kept!.insert(ByteKey(arn)).inserted { out.append(arn) }
+        } else if !out.contains(where: { compareBytes($0, arn) == 0 }) {
+          out.append(arn)
+        }
+      }
+      // The one required type must be among them, else the general path completes it.
+      if !required.isEmpty, !out.contains(where: { arn in required.contains { $0.matches(arn) } }) {
         out.removeAll()
         return false
       }
-      if kept != nil {
-        if kept!.insert(ByteKey(arn)).inserted { out.append(arn) }
-      } else if !out.contains(where: { compareBytes($0, arn) == 0 }) {
-        out.append(arn)
-      }
+      return !out.isEmpty
     }
-    // The one required type must be among them, else the general path completes it.
-    if planned.everyType, planned.required == 1,
-      !out.contains(where: { arn in planned.candidates[0].templates.contains { $0.template.matches(arn) } })
-    {
-      out.removeAll()
-      return false
-    }
-    return !out.isEmpty
   }
 
   /// Resources in one record up to which duplicates are found by comparing
@@ -196,7 +227,7 @@ struct ResourceResolver: Sendable {
   static let linearLimit = 16
 
   /// A record's ARN bytes as a set member (valid while the record is).
-  private struct ByteKey: Hashable {
+  fileprivate struct ByteKey: Hashable {
     let bytes: UnsafeBufferPointer<UInt8>
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }

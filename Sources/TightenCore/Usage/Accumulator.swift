@@ -14,8 +14,8 @@ package final class Accumulator {
   var total = 0
   var counted = 0
   var excluded: [Exclusion: Int] = [:]
-  var principalEvents: [Int32: Int] = [:]
-  var usage: [UsageKey: UsageStats] = [:]
+  var principalEvents = IDTable<Int32, Int>()
+  var usage = IDTable<UsageKey, UsageStats>()
   private(set) var contexts = ContextTable()
   var unmapped: [PairKey: Int] = [:]
   var unmappedReasons: [PairKey: String] = [:]
@@ -23,12 +23,12 @@ package final class Accumulator {
   /// The times of the records past the kinds left out (for the cache: can a file's tally serve a time window?).
   var times = UsagePart.Times()
 
-  private var plans: [PairKey: PlanEntry] = [:]
+  private var plans = IDTable<PairKey, PlanEntry>()
   /// Plans by their strings, shared by the tallies one worker makes (one per
   /// file, with the cache), so each call is planned once per worker.
   let planCache: PlanCache
   /// Resolutions of calls without record resources, by plan, parameters, region and account.
-  private var resolutions: [ResolutionKey: [Resolved]] = [:]
+  private var resolutions = IDTable<ResolutionKey, [Resolved]>()
   /// What each refusal message names, by interned message.
   private var denials: [Int32: (action: String, resource: String?)?] = [:]
   private var mapped: [MappedPermission] = []
@@ -54,10 +54,13 @@ package final class Accumulator {
   final class PlanEntry {
     let plan: CallPlan
     let firstAction: Int32
+    /// Fast path 1 for the call, when it can take it.
+    let recordResources: ResourceResolver.RecordResourceMatcher?
 
-    init(plan: CallPlan, firstAction: Int32) {
+    init(plan: CallPlan, firstAction: Int32, recordResources: ResourceResolver.RecordResourceMatcher?) {
       self.plan = plan
       self.firstAction = firstAction
+      self.recordResources = recordResources
     }
   }
 
@@ -68,22 +71,32 @@ package final class Accumulator {
     var passedTo: Int32
   }
 
-  struct ResolutionKey: Hashable {
+  struct ResolutionKey: IDKey {
     var pair: PairKey
     var parameters: Int32
     var region: Int32
     var account: Int32
+
+    var idHash: UInt64 {
+      IDHash.mix(
+        IDHash.pack(pair.source, pair.name),
+        IDHash.mix(IDHash.pack(parameters, region), UInt64(UInt32(bitPattern: account))))
+    }
   }
 
-  struct UsageKey: Hashable {
+  struct UsageKey: IDKey {
     var action: Int32
     var resource: Int32
     var context: Int32
+
+    var idHash: UInt64 { IDHash.mix(IDHash.pack(action, resource), UInt64(UInt32(bitPattern: context))) }
   }
 
-  struct PairKey: Hashable {
+  struct PairKey: Hashable, IDKey {
     var source: Int32
     var name: Int32
+
+    var idHash: UInt64 { IDHash.mix(IDHash.pack(source, name), 0) }
   }
 
   /// `sharing`: another tally of the same worker whose plans this one reuses.
@@ -183,19 +196,20 @@ package final class Accumulator {
   }
 
   private func planEntry(_ pair: PairKey) -> PlanEntry {
-    if let known = plans[pair] { return known }
+    if let known = plans.index(of: pair) { return plans[at: known] }
     let (source, event) = (string(pair.source), string(pair.name))
     let plan = planCache.plan(source: source, event: event) { mapper.plan(source: source, event: event) }
     var first: Int32 = -1
     if case .actions(let actions) = plan.kind, let action = actions.first { first = names.intern(action.action.name) }
-    let entry = PlanEntry(plan: plan, firstAction: first)
-    plans[pair] = entry
+    let entry = PlanEntry(
+      plan: plan, firstAction: first, recordResources: mapper.recordResourceMatcher(plan))
+    _ = plans.index(of: pair, orAdd: entry)
     return entry
   }
 
   private func countCall(_ e: borrowing EventView, _ who: Identity, _ pair: PairKey) {
     counted += 1
-    principalEvents[who.principal, default: 0] += 1
+    principalEvents[at: principalEvents.index(of: who.principal, orAdd: 0)] += 1
     if e.eventCategory.isPresent ? equals(e.bytes(e.eventCategory), "Data") : e.managementEvent == false {
       dataEventSources.insert(pair.source)
     }
@@ -216,8 +230,9 @@ package final class Accumulator {
 
   /// Fast path 1: the record names the resources of the call's one action.
   private func tallyNamedResources(_ e: borrowing EventView, _ entry: PlanEntry, _ call: Call) -> Bool {
+    guard let matcher = entry.recordResources else { return false }
     arnScratch.removeAll(keepingCapacity: true)
-    guard mapper.recordResourceFast(entry.plan, e, into: &arnScratch) else { return false }
+    guard matcher.match(e, into: &arnScratch) else { return false }
     for arn in arnScratch {
       tally(
         UsageKey(action: entry.firstAction, resource: names.intern(arn), context: call.contextID), call, denied: false)
@@ -232,8 +247,8 @@ package final class Accumulator {
     var key = key
     key.parameters = names.intern(e.bytes(e.requestParameters))
     let resolved: [Resolved]
-    if let known = resolutions[key] {
-      resolved = known
+    if let known = resolutions.index(of: key) {
+      resolved = resolutions[at: known]
     } else {
       mapped.removeAll(keepingCapacity: true)
       mapper.resolve(entry.plan, e, into: &mapped)
@@ -242,7 +257,7 @@ package final class Accumulator {
           action: names.intern($0.action), resource: names.intern($0.resource),
           passedTo: $0.passedTo.isEmpty ? -1 : names.intern($0.passedTo))
       }
-      resolutions[key] = resolved
+      _ = resolutions.index(of: key, orAdd: resolved)
     }
     for r in resolved {
       tally(
@@ -291,7 +306,7 @@ package final class Accumulator {
   }
 
   @inline(__always) private func tally(_ key: UsageKey, _ call: Call, denied: Bool) {
-    usage[key, default: UsageStats()].add(denied: denied, at: call.time)
+    usage[at: usage.index(of: key, orAdd: UsageStats())].add(denied: denied, at: call.time)
   }
 
   private func exclude(_ reason: Exclusion) {
@@ -313,10 +328,10 @@ package final class Accumulator {
   /// made here so that the sorting runs on every core.
   func finish() -> UsagePart {
     let contexts = self.contexts.keys.map(context)
-    resolutions = [:]
+    resolutions.removeAll()
     let (rows, byBytes) = RowOrder.sorted(&usage, names: names, contextRank: RowOrder.contextRanks(contexts))
     var principals: [String: Int] = [:]
-    for (id, n) in principalEvents { principals[string(id), default: 0] += n }
+    for (id, n) in principalEvents.entries { principals[string(id), default: 0] += n }
     var calls: [UnmappedCall: Int] = [:]
     for (pair, n) in unmapped {
       let call = UnmappedCall(
@@ -337,7 +352,7 @@ package final class Accumulator {
     total += c.total
     counted += c.counted
     for (reason, n) in c.excluded { excluded[reason, default: 0] += n }
-    for (arn, n) in c.principals { principalEvents[names.intern(arn), default: 0] += n }
+    for (arn, n) in c.principals { principalEvents[at: principalEvents.index(of: names.intern(arn), orAdd: 0)] += n }
     for (call, n) in c.unmapped {
       let pair = PairKey(source: names.intern(call.eventSource), name: names.intern(call.eventName))
       unmapped[pair, default: 0] += n
@@ -356,7 +371,7 @@ package final class Accumulator {
       let key = UsageKey(
         action: names.intern(part.names.bytes(row.action)), resource: names.intern(part.names.bytes(row.resource)),
         context: contextIDs[Int(row.context)])
-      usage[key, default: UsageStats()].merge(row.stats)
+      usage[at: usage.index(of: key, orAdd: UsageStats())].merge(row.stats)
     }
   }
 
@@ -370,7 +385,7 @@ package final class Accumulator {
 
 /// A worker's distinct request contexts, numbered in order of first sight.
 struct ContextTable {
-  struct Key: Hashable {
+  struct Key: IDKey {
     var principal: Int32
     var session: Int32
     var account: Int32
@@ -379,17 +394,19 @@ struct ContextTable {
     var invokedBy: Int32
     var passedTo: Int32
     var mfa: Int8
+
+    var idHash: UInt64 {
+      IDHash.mix(
+        IDHash.mix(IDHash.pack(principal, session), IDHash.pack(account, region)),
+        IDHash.mix(IDHash.pack(sourceIP, invokedBy), IDHash.pack(passedTo, Int32(mfa))))
+    }
   }
 
-  private var ids: [Key: Int32] = [:]
-  private(set) var keys: [Key] = []
+  private var ids = IDTable<Key, Void>()
+  var keys: [Key] { ids.keys }
 
   @inline(__always) mutating func id(_ key: Key) -> Int32 {
-    if let id = ids[key] { return id }
-    let id = Int32(keys.count)
-    ids[key] = id
-    keys.append(key)
-    return id
+    Int32(truncatingIfNeeded: ids.index(of: key, orAdd: ()))
   }
 }
 

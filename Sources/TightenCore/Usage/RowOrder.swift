@@ -39,7 +39,7 @@ enum RowOrder {
   /// so that the sort compares integers (packed into one key when they fit).
   /// The tally is emptied as its rows are made.
   static func sorted(
-    _ usage: inout [Accumulator.UsageKey: UsageStats], names: Interner, contextRank: [Int]
+    _ usage: inout IDTable<Accumulator.UsageKey, UsageStats>, names: Interner, contextRank: [Int]
   ) -> (rows: [Accumulator.Row], byBytes: [Int32]) {
     var used = [Bool](repeating: false, count: names.count)
     for key in usage.keys {
@@ -52,10 +52,10 @@ enum RowOrder {
     // once more only, in its place (the tallies are most of a run's memory).
     var rows: [Accumulator.Row] = []
     rows.reserveCapacity(usage.count)
-    for (key, stats) in usage {
+    for (key, stats) in usage.entries {
       rows.append(Accumulator.Row(action: key.action, resource: key.resource, context: key.context, stats: stats))
     }
-    usage = [:]
+    usage.removeAll()
     var order: [(key: UInt64, index: Int32)] = []
     order.reserveCapacity(rows.count)
     for (i, row) in rows.enumerated() {

@@ -1,0 +1,106 @@
+/// A key made of a few interned ids, hashed by multiplying them together
+/// (`IDHash`) rather than by `Hasher`, whose SipHash costs more per lookup
+/// than the rest of a lookup: a worker looks up several such keys per record.
+protocol IDKey: Equatable {
+  var idHash: UInt64 { get }
+}
+
+/// Mixes 64-bit words into a hash: the high and low halves of their 128-bit
+/// product (the "mum" step of wyhash), so every bit of a key moves the low
+/// bits that pick a slot.
+enum IDHash {
+  @inline(__always)
+  static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let m = (a ^ 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: b ^ 0xD6E8_FEB8_6659_FD93)
+    return m.high ^ m.low
+  }
+
+  /// Two 32-bit ids as one word.
+  @inline(__always)
+  static func pack(_ a: Int32, _ b: Int32) -> UInt64 {
+    UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
+  }
+}
+
+/// A hash table from `IDKey`s to values, its entries kept in the order they
+/// were added (`keys[i]` holds `values[i]`): open addressing over slots
+/// that hold an entry's index + 1, at most half full.
+///
+///     var table = IDTable<Key, Int>()
+///     let i = table.index(of: key, orAdd: 0)
+///     table[at: i] += 1
+struct IDTable<Key: IDKey, Value> {
+  private(set) var keys: [Key] = []
+  private(set) var values: [Value] = []
+  private var slots: [UInt32] = Array(repeating: 0, count: 16)
+  private var mask = 15
+
+  init() {}
+
+  var count: Int { keys.count }
+  var isEmpty: Bool { keys.isEmpty }
+
+  /// The index of `key`'s entry, or nil.
+  @inline(__always)
+  func index(of key: Key) -> Int? {
+    var slot = Int(truncatingIfNeeded: key.idHash) & mask
+    while true {
+      let entry = slots[slot]
+      if entry == 0 { return nil }
+      if keys[Int(entry) - 1] == key { return Int(entry) - 1 }
+      slot = (slot + 1) & mask
+    }
+  }
+
+  /// The index of `key`'s entry, added with `value` when there is none.
+  @inline(__always)
+  mutating func index(of key: Key, orAdd value: @autoclosure () -> Value) -> Int {
+    var slot = Int(truncatingIfNeeded: key.idHash) & mask
+    while true {
+      let entry = slots[slot]
+      if entry == 0 { break }
+      if keys[Int(entry) - 1] == key { return Int(entry) - 1 }
+      slot = (slot + 1) & mask
+    }
+    let index = keys.count
+    keys.append(key)
+    values.append(value())
+    slots[slot] = UInt32(index + 1)
+    if keys.count * 2 > mask + 1 { grow() }
+    return index
+  }
+
+  /// The value of the entry at `index`.
+  subscript(at index: Int) -> Value {
+    get { values[index] }
+    set { values[index] = newValue }
+  }
+
+  /// `key`'s value, or nil.
+  subscript(key: Key) -> Value? {
+    index(of: key).map { values[$0] }
+  }
+
+  /// The entries, in the order they were added.
+  var entries: Zip2Sequence<[Key], [Value]> { zip(keys, values) }
+
+  mutating func removeAll() {
+    self = IDTable()
+  }
+
+  /// Doubles the slots and places every entry again.
+  private mutating func grow() {
+    let size = (mask + 1) * 2
+    slots = Array(repeating: 0, count: size)
+    mask = size - 1
+    for (i, key) in keys.enumerated() {
+      var slot = Int(truncatingIfNeeded: key.idHash) & mask
+      while slots[slot] != 0 { slot = (slot + 1) & mask }
+      slots[slot] = UInt32(i + 1)
+    }
+  }
+}
+
+extension Int32: IDKey {
+  var idHash: UInt64 { IDHash.mix(UInt64(UInt32(bitPattern: self)), 0) }
+}
