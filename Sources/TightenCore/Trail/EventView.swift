@@ -6,7 +6,9 @@
 public struct EventView: ~Copyable {
   let base: UnsafePointer<UInt8>
   let arena: ByteArena
-  let record: RawRecord
+  /// The parser's record, read in place: a view lives only inside the
+  /// callback, while the parser leaves the record alone, so it is not copied.
+  let record: UnsafePointer<RawRecord>
 
   /// The bytes of a field (empty when it is absent).
   @inline(__always)
@@ -30,36 +32,38 @@ public struct EventView: ~Copyable {
     return String(decoding: bytes(field), as: UTF8.self)
   }
 
-  public var eventSource: Field { record.eventSource }
-  public var eventName: Field { record.eventName }
+  public var eventSource: Field { record.pointee.eventSource }
+  public var eventName: Field { record.pointee.eventName }
   /// `eventTime`, or the `@timestamp` a log pipeline put in its place.
-  public var eventTime: Field { record.eventTime.isPresent ? record.eventTime : record.timestamp }
-  public var awsRegion: Field { record.awsRegion }
-  public var errorCode: Field { record.errorCode }
-  public var errorMessage: Field { record.errorMessage }
-  public var eventType: Field { record.eventType }
-  public var eventCategory: Field { record.eventCategory }
-  public var recipientAccountId: Field { record.recipientAccountId }
-  public var sourceIPAddress: Field { record.sourceIPAddress }
-  public var readOnly: Bool? { record.readOnly }
-  public var managementEvent: Bool? { record.managementEvent }
+  public var eventTime: Field {
+    record.pointee.eventTime.isPresent ? record.pointee.eventTime : record.pointee.timestamp
+  }
+  public var awsRegion: Field { record.pointee.awsRegion }
+  public var errorCode: Field { record.pointee.errorCode }
+  public var errorMessage: Field { record.pointee.errorMessage }
+  public var eventType: Field { record.pointee.eventType }
+  public var eventCategory: Field { record.pointee.eventCategory }
+  public var recipientAccountId: Field { record.pointee.recipientAccountId }
+  public var sourceIPAddress: Field { record.pointee.sourceIPAddress }
+  public var readOnly: Bool? { record.pointee.readOnly }
+  public var managementEvent: Bool? { record.pointee.managementEvent }
   /// The raw JSON of `requestParameters` (absent when null).
-  public var requestParameters: Field { record.requestParameters }
+  public var requestParameters: Field { record.pointee.requestParameters }
   /// The raw JSON of `responseElements` (absent when null).
-  public var responseElements: Field { record.responseElements }
+  public var responseElements: Field { record.pointee.responseElements }
   /// The raw JSON of `additionalEventData` (absent when null).
-  public var additionalEventData: Field { record.additionalEventData }
+  public var additionalEventData: Field { record.pointee.additionalEventData }
 
-  public var identityType: Field { record.identityType }
-  public var identityArn: Field { record.identityArn }
-  public var identityAccountId: Field { record.identityAccountId }
-  public var identityUserName: Field { record.identityUserName }
-  public var identityPrincipalId: Field { record.identityPrincipalId }
-  public var invokedBy: Field { record.invokedBy }
-  public var issuerType: Field { record.issuerType }
-  public var issuerArn: Field { record.issuerArn }
-  public var issuerUserName: Field { record.issuerUserName }
-  public var issuerAccountId: Field { record.issuerAccountId }
-  public var mfaAuthenticated: Bool? { record.mfaAuthenticated }
-  public var resources: [ResourceRef] { record.resources }
+  public var identityType: Field { record.pointee.identityType }
+  public var identityArn: Field { record.pointee.identityArn }
+  public var identityAccountId: Field { record.pointee.identityAccountId }
+  public var identityUserName: Field { record.pointee.identityUserName }
+  public var identityPrincipalId: Field { record.pointee.identityPrincipalId }
+  public var invokedBy: Field { record.pointee.invokedBy }
+  public var issuerType: Field { record.pointee.issuerType }
+  public var issuerArn: Field { record.pointee.issuerArn }
+  public var issuerUserName: Field { record.pointee.issuerUserName }
+  public var issuerAccountId: Field { record.pointee.issuerAccountId }
+  public var mfaAuthenticated: Bool? { record.pointee.mfaAuthenticated }
+  public var resources: [ResourceRef] { record.pointee.resources }
 }

@@ -148,8 +148,7 @@ struct RecordParser {
   private func lenientBool(_ c: inout JSONCursor) throws(ScanFailure) -> Bool? {
     if try c.peekSignificant() == ASCII.quote {
       let s = try c.string()
-      let bytes = UnsafeBufferPointer(start: c.base + s.start, count: s.count)
-      return bytes.elementsEqual("true".utf8)
+      return same(c.base + s.start, s.count, "true")
     }
     try c.skipValue()
     return nil

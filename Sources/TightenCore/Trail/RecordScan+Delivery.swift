@@ -85,8 +85,10 @@ extension RecordScan {
     if let reason = parser.record.recoveredReason {
       counts.noteRecovered(fail(.malformed, streamOffset + parser.record.recoveredOffset, reason))
     }
-    let view = EventView(base: base, arena: parser.arena, record: parser.record)
-    onRecord(view)
+    let arena = parser.arena
+    withUnsafePointer(to: &parser.record) { record in
+      onRecord(EventView(base: base, arena: arena, record: record))
+    }
   }
 
   /// Counts an unusable value at buffer offset `offset`.
