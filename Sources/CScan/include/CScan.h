@@ -43,4 +43,31 @@ static inline ptrdiff_t tighten_find_quote_or_backslash(const uint8_t *p, ptrdif
   return n;
 }
 
+/// Whether any of the `n` bytes at `p` must be escaped in a JSON string: a
+/// control byte (below 0x20), a quote or a backslash. Sixteen bytes at a
+/// time with SSE2 on x86-64 (bytes compared unsigned, so UTF-8 passes; the
+/// last block overlaps the one before), shorter runs byte by byte.
+/// Inline, as the reports ask it of every string they write.
+static inline int tighten_json_needs_escape(const uint8_t *p, ptrdiff_t n) {
+  ptrdiff_t i = 0;
+#if defined(__x86_64__) || defined(_M_X64)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1F);
+  if (n >= 16) {
+    // Blocks of sixteen, the last one ending at the last byte (it may overlap the one before).
+    for (;; i += 16) {
+      if (i + 16 > n) i = n - 16;
+      __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+      __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                  _mm_cmpeq_epi8(_mm_max_epu8(v, control), control));
+      if (_mm_movemask_epi8(hits)) return 1;
+      if (i + 16 == n) return 0;
+    }
+  }
+#endif
+  for (; i < n; i++) {
+    if (p[i] < 0x20 || p[i] == '"' || p[i] == '\\') return 1;
+  }
+  return 0;
+}
+
 #endif

@@ -27,20 +27,26 @@ public struct ArnTemplate: Sendable, Equatable, CustomStringConvertible {
 
   public init(_ text: String) {
     self.text = text
+    // `${Name}` is a variable, anything else literal (a `${` never closed too), read as bytes.
     var parts: [Part] = []
     var literal: [UInt8] = []
-    var rest = Substring(text)
-    while let open = rest.range(ofDollarBrace: ()) {
-      literal += Array(rest[..<open.lowerBound].utf8)
-      guard let close = rest[open.upperBound...].firstIndex(of: "}") else { break }
-      if !literal.isEmpty {
-        parts.append(.literal(literal))
-        literal = []
+    let utf8 = Array(text.utf8)
+    var i = 0
+    while i < utf8.count {
+      if utf8[i] == 0x24, i + 1 < utf8.count, utf8[i + 1] == 0x7B,
+        let close = utf8[(i + 2)...].firstIndex(of: 0x7D)
+      {
+        if !literal.isEmpty {
+          parts.append(.literal(literal))
+          literal = []
+        }
+        parts.append(.variable(String(decoding: utf8[(i + 2)..<close], as: UTF8.self)))
+        i = close + 1
+      } else {
+        literal.append(utf8[i])
+        i += 1
       }
-      parts.append(.variable(String(rest[open.upperBound..<close])))
-      rest = rest[rest.index(after: close)...]
     }
-    literal += Array(rest.utf8)
     if !literal.isEmpty { parts.append(.literal(literal)) }
     self.parts = parts
     var flat: [FlatPart] = []
@@ -166,17 +172,5 @@ public struct ArnTemplate: Sendable, Equatable, CustomStringConvertible {
       }
     }
     return out
-  }
-}
-
-extension Substring {
-  fileprivate func range(ofDollarBrace: Void) -> Range<Index>? {
-    var i = startIndex
-    while i < endIndex {
-      let next = index(after: i)
-      if self[i] == "$" && next < endIndex && self[next] == "{" { return i..<index(after: next) }
-      i = next
-    }
-    return nil
   }
 }

@@ -142,21 +142,21 @@ public final class Catalog: @unchecked Sendable {
     return parsed.withLock { cache in
       if let done = cache[prefix] { return done }
       var service = Service()
-      var pending: [(name: String, level: String, types: [Substring])] = []
+      var pending: [(name: String, level: String, types: [String])] = []
       CatalogLine.forEach(in: text, lines) { line in
         if line.kind == .resourceType {
-          let templates = line[2].split(separator: "|").map { ArnTemplate(String($0)) }
+          let templates = line.list(2, separator: 0x7C).map(ArnTemplate.init)
           // Keyed in lower case: the reference spells a type differently in places (`Secret`, `secret`).
           service.resourceTypes[line[1].lowercased()] = ResourceType(name: line[1], templates: templates)
         } else if line.kind == .action {
-          pending.append((line[1], line[2], line[3].split(separator: ",")))
+          pending.append((line[1], line[2], line.list(3, separator: 0x2C)))
         }
       }
       for (name, level, types) in pending {
         var resolved: [(type: ResourceType, required: Bool)] = []
-        for t in types where !t.isEmpty {
+        for t in types {
           let required = t.hasSuffix("!")
-          if let type = service.resourceTypes[String(required ? t.dropLast() : t).lowercased()] {
+          if let type = service.resourceTypes[(required ? String(t.dropLast()) : t).lowercased()] {
             resolved.append((type, required))
           }
         }

@@ -113,9 +113,13 @@ struct CatalogLine {
     i < fields.count ? String(decoding: fields[i], as: UTF8.self) : ""
   }
 
-  /// Field `i` split at spaces.
-  func list(_ i: Int) -> [String] {
-    self[i].split(separator: " ").map(String.init)
+  /// Field `i` split at `separator` (a space unless said), empty pieces left
+  /// out: split as bytes, as the catalogue's separators are ASCII.
+  func list(_ i: Int, separator: UInt8 = 0x20) -> [String] {
+    guard i < fields.count else { return [] }
+    return fields[i].split(separator: separator).map {
+      String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self)
+    }
   }
 
   /// Calls `body` with each non-empty line of `range`.

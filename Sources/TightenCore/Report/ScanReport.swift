@@ -1,3 +1,5 @@
+import CScan
+
 /// The `scan` command's output: JSON as CLI.md fixes it, or text for a person.
 public enum ScanReport {
   public static func json(_ a: TrailAnalysis) -> String {
@@ -174,8 +176,8 @@ public enum ScanReport {
 
     /// Whether JSON needs any of the bytes escaped (control characters, `"`, `\\`).
     static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-      for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { return true }
-      return false
+      guard let base = bytes.baseAddress else { return false }
+      return tighten_json_needs_escape(base, bytes.count) != 0
     }
   }
 

@@ -1,3 +1,5 @@
+import CScan
+
 /// Output written as bytes and handed on in large pieces, so a report of a
 /// million rows never sits whole in memory.
 public final class ByteSink {
@@ -94,12 +96,7 @@ public final class ByteSink {
   /// A JSON string of the bytes, escaped where JSON needs it.
   public func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
     buffer.append(0x22)
-    var needsEscape = false
-    for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C {
-      needsEscape = true
-      break
-    }
-    if needsEscape {
+    if let base = bytes.baseAddress, tighten_json_needs_escape(base, bytes.count) != 0 {
       var quoted = JSONWriter.quote(String(decoding: bytes, as: UTF8.self))
       quoted.withUTF8 { buffer.append($0.baseAddress! + 1, count: $0.count - 2) }
     } else if let base = bytes.baseAddress {

@@ -19,6 +19,22 @@ struct ArnTemplateTests {
     #expect(!object.matches("arn:aws:s3:::b"))
   }
 
+  @Test("a template is read as bytes: variables between ${ and }, a ${ never closed kept as text, once")
+  func parsing() {
+    #expect(function.parts.count == 8)
+    #expect(function.parts[1] == .variable("Partition") && function.parts[7] == .variable("FunctionName"))
+    #expect(function.parts[6] == .literal(Array(":function:".utf8)))
+    let open = ArnTemplate("arn:aws:s3:::${BucketName")
+    #expect(open.parts == [.literal(Array("arn:aws:s3:::${BucketName".utf8))])
+    #expect(open.matches("arn:aws:s3:::${BucketName") && !open.matches("arn:aws:s3:::b"))
+    let unicode = ArnTemplate("arn:${Partition}:é:::${Name}é")
+    #expect(
+      unicode.parts == [
+        .literal(Array("arn:".utf8)), .variable("Partition"), .literal(Array(":é:::".utf8)), .variable("Name"),
+        .literal(Array("é".utf8)),
+      ])
+  }
+
   @Test("builds ARNs, with * for what is not known")
   func building() {
     #expect(
