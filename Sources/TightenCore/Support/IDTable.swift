@@ -6,14 +6,20 @@ protocol IDKey: Equatable {
 }
 
 /// Mixes 64-bit words into a hash: the high and low halves of their 128-bit
-/// product (the "mum" step of wyhash), so every bit of a key moves the low
-/// bits that pick a slot.
+/// product (the "mum" step of wyhash), so every bit of a key moves the hash.
 enum IDHash {
   @inline(__always)
   static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
     let m = (a ^ 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: b ^ 0xD6E8_FEB8_6659_FD93)
     return m.high ^ m.low
   }
+
+  /// Drawn once per process, as `Hasher`'s seed is: the ids come from the
+  /// input (their order of first sight), and a table places a key by its
+  /// hash with the seed mixed in, so a trail cannot be made to pile its keys
+  /// into one run of slots. Tables keep their entries in the order they were
+  /// added, so the seed never shows in an output.
+  static let seed = UInt64.random(in: .min ... .max)
 
   /// Two 32-bit ids as one word.
   @inline(__always)
@@ -34,16 +40,25 @@ struct IDTable<Key: IDKey, Value> {
   private(set) var values: [Value] = []
   private var slots: [UInt32] = Array(repeating: 0, count: 16)
   private var mask = 15
+  /// 64 minus the slots' bits: a slot is the top bits of the seeded hash times an odd constant.
+  private var shift: UInt64 = 60
+  private let seed = IDHash.seed
 
   init() {}
 
   var count: Int { keys.count }
   var isEmpty: Bool { keys.isEmpty }
 
+  /// Where `key` would start looking for its slot.
+  @inline(__always)
+  private func home(_ key: Key) -> Int {
+    Int(truncatingIfNeeded: ((key.idHash ^ seed) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  }
+
   /// The index of `key`'s entry, or nil.
   @inline(__always)
   func index(of key: Key) -> Int? {
-    var slot = Int(truncatingIfNeeded: key.idHash) & mask
+    var slot = home(key)
     while true {
       let entry = slots[slot]
       if entry == 0 { return nil }
@@ -55,7 +70,7 @@ struct IDTable<Key: IDKey, Value> {
   /// The index of `key`'s entry, added with `value` when there is none.
   @inline(__always)
   mutating func index(of key: Key, orAdd value: @autoclosure () -> Value) -> Int {
-    var slot = Int(truncatingIfNeeded: key.idHash) & mask
+    var slot = home(key)
     while true {
       let entry = slots[slot]
       if entry == 0 { break }
@@ -93,8 +108,9 @@ struct IDTable<Key: IDKey, Value> {
     let size = (mask + 1) * 2
     slots = Array(repeating: 0, count: size)
     mask = size - 1
+    shift -= 1
     for (i, key) in keys.enumerated() {
-      var slot = Int(truncatingIfNeeded: key.idHash) & mask
+      var slot = home(key)
       while slots[slot] != 0 { slot = (slot + 1) & mask }
       slots[slot] = UInt32(i + 1)
     }
