@@ -70,4 +70,23 @@ static inline int tighten_json_needs_escape(const uint8_t *p, ptrdiff_t n) {
   return 0;
 }
 
+/// The offset from `p` of the first `*` or `?` among the `n` bytes there,
+/// or `n` when there is none: where a resource in IAM's syntax may hold a
+/// wildcard. Sixteen bytes at a time with SSE2 on x86-64.
+static inline ptrdiff_t tighten_find_wildcard(const uint8_t *p, ptrdiff_t n) {
+  ptrdiff_t i = 0;
+#if defined(__x86_64__) || defined(_M_X64)
+  const __m128i star = _mm_set1_epi8('*'), question = _mm_set1_epi8('?');
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+    int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, star), _mm_cmpeq_epi8(v, question)));
+    if (hits) return i + __builtin_ctz((unsigned)hits);
+  }
+#endif
+  for (; i < n; i++) {
+    if (p[i] == '*' || p[i] == '?') return i;
+  }
+  return n;
+}
+
 #endif

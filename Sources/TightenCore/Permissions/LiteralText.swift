@@ -1,3 +1,5 @@
+import CScan
+
 /// A trail's own strings in IAM's resource syntax.
 ///
 /// In a policy's `Resource`, `*` and `?` are wildcards and `${…}` a variable;
@@ -35,17 +37,15 @@ enum LiteralText {
   /// whether `bytes`, in IAM's resource syntax, are a pattern.
   static func hasWildcard(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let base = bytes.baseAddress else { return false }
-    for wildcard: UInt8 in [0x2A, 0x3F] {
-      var from = 0
-      while from < bytes.count, let found = Platform.findByte(wildcard, in: base + from, count: bytes.count - from) {
-        let at = found - base
-        // `${*}` or `${?}`: the character itself, as a trail spelled it.
-        let escaped =
-          at >= 2 && at + 1 < bytes.count && base[at - 2] == 0x24 && base[at - 1] == 0x7B
-          && base[at + 1] == 0x7D
-        if !escaped { return true }
-        from = at + 1
-      }
+    var from = 0
+    while from < bytes.count {
+      let at = from + tighten_find_wildcard(base + from, bytes.count - from)
+      guard at < bytes.count else { return false }
+      // `${*}` or `${?}`: the character itself, as a trail spelled it.
+      let escaped =
+        at >= 2 && at + 1 < bytes.count && base[at - 2] == 0x24 && base[at - 1] == 0x7B && base[at + 1] == 0x7D
+      if !escaped { return true }
+      from = at + 1
     }
     return false
   }

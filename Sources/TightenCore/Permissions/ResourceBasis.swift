@@ -22,7 +22,11 @@ public enum ResourceBasis: String, Sendable, CaseIterable {
   }
 
   static func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: [UInt8]) -> Bool {
-    bytes.count >= suffix.count && bytes[(bytes.count - suffix.count)...].elementsEqual(suffix)
+    guard bytes.count >= suffix.count else { return false }
+    guard let base = bytes.baseAddress, !suffix.isEmpty else { return true }
+    return suffix.withUnsafeBufferPointer {
+      Platform.compare(base + bytes.count - suffix.count, $0.baseAddress!, count: suffix.count) == 0
+    }
   }
 }
 

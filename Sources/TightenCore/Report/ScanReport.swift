@@ -87,9 +87,30 @@ public enum ScanReport {
   /// (else `write` declines and the line goes the general way, append by
   /// append). The bytes are the same either way.
   private struct PermissionLine {
-    /// `2026-11-20T` of the day last written, and that day.
-    private var date: [UInt8] = []
+    /// The date part of the day last written (`2026-11-20T`, up to 24
+    /// bytes), its length and that day: rows of one permission mostly fall
+    /// on a few days.
     private var day: Int64 = .min
+    private var date: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    private var dateCount = 0
+
+    /// Writes the date part of `day` at `p` (24 bytes, of which the first
+    /// `dateCount` count) and returns its length.
+    @inline(__always)
+    private mutating func putDate(_ day: Int64, at p: UnsafeMutablePointer<UInt8>) -> Int {
+      if day != self.day {
+        self.day = day
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Timestamp.maxFormattedCount) { text in
+          dateCount = Timestamp.write(day * 86_400, to: text) - 9  // less "00:00:00Z"
+          date = (0, 0, 0)
+          withUnsafeMutableBytes(of: &date) {
+            $0.copyMemory(from: UnsafeRawBufferPointer(start: text.baseAddress, count: dateCount))
+          }
+        }
+      }
+      UnsafeMutableRawPointer(p).storeBytes(of: date, as: (UInt64, UInt64, UInt64).self)
+      return dateCount
+    }
 
     mutating func write(
       first: Bool, _ action: UnsafeBufferPointer<UInt8>, _ resource: UnsafeBufferPointer<UInt8>,
@@ -127,26 +148,18 @@ public enum ScanReport {
           }
           func put(time seconds: Int64?) {
             guard let seconds else { return put("null") }
-            let day = Self.dayNumber(seconds)
-            if day != self.day {
-              date = Array(Timestamp.format(day * 86_400).utf8.dropLast(9))  // "2026-11-20T"
-              self.day = day
-            }
-            let rest = Int(seconds - day * 86_400)
+            let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+            let rest = UInt32(truncatingIfNeeded: seconds &- day &* 86_400)  // 0 ..< 86,400
             p[0] = 0x22
             p += 1
-            date.withUnsafeBufferPointer { put($0) }
-            func two(_ value: Int, then separator: UInt8) {
-              p[0] = UInt8(value / 10) + 0x30
-              p[1] = UInt8(value % 10) + 0x30
-              p[2] = separator
-              p += 3
-            }
-            two(rest / 3600, then: 0x3A)
-            two(rest / 60 % 60, then: 0x3A)
-            two(rest % 60, then: 0x5A)
-            p[0] = 0x22
-            p += 1
+            p += putDate(day, at: p)
+            // `hh:mm:ssZ"`: two digits of each, stored as one ten-byte run.
+            let (h, m, sec) = (rest / 3600, rest / 60 % 60, rest % 60)
+            @inline(__always) func digits(_ v: UInt32) -> UInt64 { UInt64((v / 10) | (v % 10) << 8) | 0x3030 }
+            let time = digits(h) | 0x3A << 16 | digits(m) << 24 | 0x3A << 40 | digits(sec) << 48
+            UnsafeMutableRawPointer(p).storeBytes(of: time.littleEndian, as: UInt64.self)
+            UnsafeMutableRawPointer(p + 8).storeBytes(of: UInt16(0x225A).littleEndian, as: UInt16.self)  // `Z"`
+            p += 10
           }
           put(first ? "[\n    {\"action\": \"" : ",\n    {\"action\": \"")
           put(action)
@@ -167,11 +180,6 @@ public enum ScanReport {
         }
         return true
       }
-    }
-
-    /// Days since 1970-01-01 of an epoch second (floor, also before 1970).
-    static func dayNumber(_ seconds: Int64) -> Int64 {
-      seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
     }
 
     /// Whether JSON needs any of the bytes escaped (control characters, `"`, `\\`).

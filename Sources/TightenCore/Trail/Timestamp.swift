@@ -75,9 +75,10 @@ public enum Timestamp {
   /// The longest text `format` makes: a 12-digit year with its sign, and 15 bytes more.
   static let maxFormattedCount = 32
 
-  /// Writes the text of `format` and returns its length. The year has at
-  /// least four digits, zero-padded in front, as `String(year)` padded would.
-  private static func write(_ seconds: Int64, to out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+  /// Writes the text of `format` and returns its length (at most
+  /// `maxFormattedCount`). The year has at least four digits, zero-padded in
+  /// front, as `String(year)` padded would.
+  static func write(_ seconds: Int64, to out: UnsafeMutableBufferPointer<UInt8>) -> Int {
     let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
     let rest = Int(seconds - Int64(days) * 86_400)
     let (y, m, d) = civilFromDays(days)

@@ -17,6 +17,31 @@ struct ScanReportTests {
         """)
   }
 
+  @Test("first and last seen are written as the records give them, across days, years and before 1970")
+  func times() throws {
+    let pairs = [
+      ("2026-11-20T10:00:00Z", "2026-11-20T23:59:59Z"), ("1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z"),
+      ("2025-12-31T09:05:07Z", "2026-01-01T00:00:01Z"), ("1900-02-28T12:34:56Z", "2000-02-29T00:00:00Z"),
+    ]
+    var records: [String] = []
+    for (i, (first, last)) in pairs.enumerated() {
+      let resource = #""resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/k\#(i)"}]"#
+      records.append(Records.record(time: first, extra: resource))
+      records.append(Records.record(time: last, extra: resource))
+    }
+    let json = ScanReport.json(TrailAnalyzer(workers: 1).analyze(bytes: Array(Records.file(records).utf8)))
+    let lines = json.split(separator: "\n").filter { $0.contains("\"action\": \"s3:GetObject\"") }.map {
+      String($0.drop { $0 == " " }.reversed().drop { $0 == "," }.reversed())
+    }
+    #expect(lines.count == pairs.count)
+    for (i, (first, last)) in pairs.enumerated() {
+      #expect(
+        lines[i]
+          == (#"{"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k\#(i)", "resourceBasis": "exact", "count": 2, "denied": 0, "firstSeen": "\#(first)", "lastSeen": "\#(last)"}"#),
+        "\(lines[i])")
+    }
+  }
+
   @Test("text shows the trail's control characters as escapes, in every table")
   func text() {
     let records = [
