@@ -23,24 +23,30 @@ ptrdiff_t tighten_skip_container(const uint8_t *base, ptrdiff_t start, ptrdiff_t
 #include <emmintrin.h>
 #endif
 
-/// The offset from `p` of the first quote or backslash among the `n` bytes
-/// there, or `n` when there is none: where a JSON string's bytes stop
-/// being plain. Sixteen bytes at a time with SSE2 on x86-64. Inline, so
-/// that Swift's callers (one per string the scanner reads) inline it.
-static inline ptrdiff_t tighten_find_quote_or_backslash(const uint8_t *p, ptrdiff_t n) {
+/// The offset from `p` of the first byte among the `n` bytes there that is
+/// `a` or `b`, or `n` when there is none. Sixteen bytes at a time with SSE2
+/// on x86-64. Inline, so that Swift's callers inline it with their bytes.
+static inline ptrdiff_t tighten_find_either(const uint8_t *p, ptrdiff_t n, uint8_t a, uint8_t b) {
   ptrdiff_t i = 0;
 #if defined(__x86_64__) || defined(_M_X64)
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
   for (; i + 16 <= n; i += 16) {
     __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-    int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)));
     if (hits) return i + __builtin_ctz((unsigned)hits);
   }
 #endif
   for (; i < n; i++) {
-    if (p[i] == '"' || p[i] == '\\') return i;
+    if (p[i] == a || p[i] == b) return i;
   }
   return n;
+}
+
+/// The offset from `p` of the first quote or backslash among the `n` bytes
+/// there, or `n` when there is none: where a JSON string's bytes stop
+/// being plain (one call per string the scanner reads).
+static inline ptrdiff_t tighten_find_quote_or_backslash(const uint8_t *p, ptrdiff_t n) {
+  return tighten_find_either(p, n, '"', '\\');
 }
 
 /// Whether any of the `n` bytes at `p` must be escaped in a JSON string: a
@@ -72,21 +78,9 @@ static inline int tighten_json_needs_escape(const uint8_t *p, ptrdiff_t n) {
 
 /// The offset from `p` of the first `*` or `?` among the `n` bytes there,
 /// or `n` when there is none: where a resource in IAM's syntax may hold a
-/// wildcard. Sixteen bytes at a time with SSE2 on x86-64.
+/// wildcard.
 static inline ptrdiff_t tighten_find_wildcard(const uint8_t *p, ptrdiff_t n) {
-  ptrdiff_t i = 0;
-#if defined(__x86_64__) || defined(_M_X64)
-  const __m128i star = _mm_set1_epi8('*'), question = _mm_set1_epi8('?');
-  for (; i + 16 <= n; i += 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-    int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, star), _mm_cmpeq_epi8(v, question)));
-    if (hits) return i + __builtin_ctz((unsigned)hits);
-  }
-#endif
-  for (; i < n; i++) {
-    if (p[i] == '*' || p[i] == '?') return i;
-  }
-  return n;
+  return tighten_find_either(p, n, '*', '?');
 }
 
 #endif
