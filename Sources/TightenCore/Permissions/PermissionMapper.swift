@@ -99,15 +99,9 @@ public struct PermissionMapper: Sendable {
     s.hasPrefix("arn:") && s.contains(":role/")
   }
 
-  /// For a call with one action and no hint: the record's resources of the
-  /// action's types, as bytes, when there are any.
-  func recordResourceFast(_ plan: CallPlan, _ e: borrowing EventView, into out: inout [UnsafeBufferPointer<UInt8>])
-    -> Bool
-  {
-    resolver.recordResourceFast(plan, e, into: &out)
-  }
-
-  /// What the fast path needs of a plan it can serve (nil: it cannot), made once per plan.
+  /// What the fast path needs of a plan it can serve (nil: it cannot), made
+  /// once per plan: for a call with one action and no hint, the record's
+  /// resources of the action's types (`RecordResourceMatcher.match`).
   func recordResourceMatcher(_ plan: CallPlan) -> ResourceResolver.RecordResourceMatcher? {
     resolver.recordResourceMatcher(plan)
   }

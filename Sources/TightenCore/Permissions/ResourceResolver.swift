@@ -140,15 +140,10 @@ struct ResourceResolver: Sendable {
     }
   }
 
-  /// For a call with one action and no hint: the record's resources of the
-  /// action's types, as bytes, when there are any (the common case of data
-  /// events, which name their object, table or function).
-  func recordResourceFast(_ plan: CallPlan, _ e: borrowing EventView, into out: inout [UnsafeBufferPointer<UInt8>])
-    -> Bool
-  {
-    recordResourceMatcher(plan)?.match(e, into: &out) ?? false
-  }
-
+  /// The fast path, for a call with one action and no hint: the record's
+  /// resources of the action's types, as bytes, when there are any (the
+  /// common case of data events, which name their object, table or function).
+  ///
   /// What the fast path needs of a plan it can serve, whatever the record:
   /// a call with one action of no hint and at most one required type, no
   /// implied `iam:PassRole`, pattern or ARN suffix; nil for any other plan.

@@ -148,7 +148,7 @@ public enum ScanReport {
           }
           func put(time seconds: Int64?) {
             guard let seconds else { return put("null") }
-            let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+            let day = Timestamp.dayNumber(seconds)
             let rest = UInt32(truncatingIfNeeded: seconds &- day &* 86_400)  // 0 ..< 86,400
             p[0] = 0x22
             p += 1

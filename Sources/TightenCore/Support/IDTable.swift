@@ -39,7 +39,6 @@ struct IDTable<Key: IDKey, Value> {
   private(set) var keys: [Key] = []
   private(set) var values: [Value] = []
   private var slots: [UInt32] = Array(repeating: 0, count: 16)
-  private var mask = 15
   /// 64 minus the slots' bits: a slot is the top bits of the seeded hash times an odd constant.
   private var shift: UInt64 = 60
   private let seed = IDHash.seed
@@ -47,41 +46,34 @@ struct IDTable<Key: IDKey, Value> {
   init() {}
 
   var count: Int { keys.count }
-  var isEmpty: Bool { keys.isEmpty }
 
-  /// Where `key` would start looking for its slot.
+  /// Where `key`'s entry is, or the empty slot where it would go.
   @inline(__always)
-  private func home(_ key: Key) -> Int {
-    Int(truncatingIfNeeded: ((key.idHash ^ seed) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  private func probe(_ key: Key) -> (slot: Int, index: Int?) {
+    let mask = slots.count &- 1
+    var slot = Int(truncatingIfNeeded: ((key.idHash ^ seed) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    while true {
+      let entry = slots[slot]
+      if entry == 0 { return (slot, nil) }
+      if keys[Int(entry) &- 1] == key { return (slot, Int(entry) &- 1) }
+      slot = (slot &+ 1) & mask
+    }
   }
 
   /// The index of `key`'s entry, or nil.
   @inline(__always)
-  func index(of key: Key) -> Int? {
-    var slot = home(key)
-    while true {
-      let entry = slots[slot]
-      if entry == 0 { return nil }
-      if keys[Int(entry) - 1] == key { return Int(entry) - 1 }
-      slot = (slot + 1) & mask
-    }
-  }
+  func index(of key: Key) -> Int? { probe(key).index }
 
   /// The index of `key`'s entry, added with `value` when there is none.
   @inline(__always)
   mutating func index(of key: Key, orAdd value: @autoclosure () -> Value) -> Int {
-    var slot = home(key)
-    while true {
-      let entry = slots[slot]
-      if entry == 0 { break }
-      if keys[Int(entry) - 1] == key { return Int(entry) - 1 }
-      slot = (slot + 1) & mask
-    }
+    let (slot, found) = probe(key)
+    if let found { return found }
     let index = keys.count
     keys.append(key)
     values.append(value())
     slots[slot] = UInt32(index + 1)
-    if keys.count * 2 > mask + 1 { grow() }
+    if keys.count * 2 > slots.count { grow() }
     return index
   }
 
@@ -91,11 +83,6 @@ struct IDTable<Key: IDKey, Value> {
     set { values[index] = newValue }
   }
 
-  /// `key`'s value, or nil.
-  subscript(key: Key) -> Value? {
-    index(of: key).map { values[$0] }
-  }
-
   /// The entries, in the order they were added.
   var entries: Zip2Sequence<[Key], [Value]> { zip(keys, values) }
 
@@ -103,17 +90,11 @@ struct IDTable<Key: IDKey, Value> {
     self = IDTable()
   }
 
-  /// Doubles the slots and places every entry again.
+  /// Doubles the slots and places every entry again (each key is new to the others).
   private mutating func grow() {
-    let size = (mask + 1) * 2
-    slots = Array(repeating: 0, count: size)
-    mask = size - 1
+    slots = Array(repeating: 0, count: slots.count * 2)
     shift -= 1
-    for (i, key) in keys.enumerated() {
-      var slot = home(key)
-      while slots[slot] != 0 { slot = (slot + 1) & mask }
-      slots[slot] = UInt32(i + 1)
-    }
+    for (i, key) in keys.enumerated() { slots[probe(key).slot] = UInt32(i + 1) }
   }
 }
 

@@ -72,6 +72,12 @@ public enum Timestamp {
     }
   }
 
+  /// Days since 1970-01-01 of an epoch second (floor, also before 1970).
+  @inline(__always)
+  static func dayNumber(_ seconds: Int64) -> Int64 {
+    seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+  }
+
   /// The longest text `format` makes: a 12-digit year with its sign, and 15 bytes more.
   static let maxFormattedCount = 32
 
@@ -79,7 +85,7 @@ public enum Timestamp {
   /// `maxFormattedCount`). The year has at least four digits, zero-padded in
   /// front, as `String(year)` padded would.
   static func write(_ seconds: Int64, to out: UnsafeMutableBufferPointer<UInt8>) -> Int {
-    let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+    let days = Int(dayNumber(seconds))
     let rest = Int(seconds - Int64(days) * 86_400)
     let (y, m, d) = civilFromDays(days)
     var i = 0

@@ -15,12 +15,13 @@ struct ResourceResolverTests {
     let resources = keys.map { #"{"type":"AWS::S3::Object","ARN":"\#(Self.arn($0))"}"# }
     let record = Records.record(extra: #""resources":["# + resources.joined(separator: ",") + "]")
     let plan = mapper.plan(source: "s3.amazonaws.com", event: "GetObject")
+    let matcher = try #require(mapper.recordResourceMatcher(plan))
     var fast: [String] = []
     var general: [String] = []
     var counts = ScanCounts()
     try RecordScanner().scan(GzipReader(bytes: Array(record.utf8)), counts: &counts) { e in
       var out: [UnsafeBufferPointer<UInt8>] = []
-      #expect(mapper.recordResourceFast(plan, e, into: &out))
+      #expect(matcher.match(e, into: &out))
       fast = out.map { String(decoding: $0, as: UTF8.self) }
       var mapped: [MappedPermission] = []
       mapper.resolve(plan, e, into: &mapped)

@@ -26,7 +26,7 @@ struct IDTableTests {
       let packed = Int(key.action) << 40 | Int(key.resource + 1) << 8 | Int(key.context)
       #expect(reference[packed] == count)
     }
-    #expect(table[Accumulator.UsageKey(action: 40, resource: 0, context: 0)] == nil)
+    #expect(table.index(of: Accumulator.UsageKey(action: 40, resource: 0, context: 0)) == nil)
     #expect(table.index(of: Accumulator.UsageKey(action: 0, resource: 0, context: 5)) == nil)
   }
 
