@@ -292,38 +292,47 @@ public struct PolicyEvaluator: Sendable {
   ) -> Truth {
     if let resources = prepared.resources {
       var truth = Truth.no
-      for pattern in resources {
-        switch resolve(pattern) {
-        case .unknown:
+      for i in resources.indices {
+        // A pattern without variables is its own text: no `Substituted` made (and its string retained) for it.
+        let substituted = resources[i].substituted ? resolve(resources[i]) : nil
+        if case .unknown = substituted {
           truth = truth.or(.unknown)
-        case .absent:
           continue
-        case .text(let resolved):
-          // A call whose resource the trail does not name is not held against a resource-scoped grant; a
-          // resource-scoped Deny may or may not apply to it.
-          if unknownResource {
-            if prepared.effect == .allow || resolved == "*" { return .yes }
-            truth = truth.or(.unknown)
-            continue
-          }
-          if covers(resolved, observed, checkIAMType: prepared.checkIAMType) { return .yes }
+        }
+        if case .absent = substituted { continue }
+        // A call whose resource the trail does not name is not held against a resource-scoped grant; a
+        // resource-scoped Deny may or may not apply to it.
+        if unknownResource {
+          if prepared.effect == .allow || Self.text(substituted, resources[i]) == "*" { return .yes }
+          truth = truth.or(.unknown)
+          continue
+        }
+        if covers(Self.text(substituted, resources[i]), observed, checkIAMType: prepared.checkIAMType) {
+          return .yes
         }
       }
       return truth
     }
     if let notResources = prepared.notResources {
-      for pattern in notResources {
-        switch resolve(pattern) {
-        case .unknown: return .unknown
-        case .absent: continue
-        case .text(let resolved):
-          if unknownResource { return .unknown }
-          if covers(resolved, observed, checkIAMType: prepared.checkIAMType) { return .no }
+      for i in notResources.indices {
+        let substituted = notResources[i].substituted ? resolve(notResources[i]) : nil
+        if case .unknown = substituted { return .unknown }
+        if case .absent = substituted { continue }
+        if unknownResource { return .unknown }
+        if covers(Self.text(substituted, notResources[i]), observed, checkIAMType: prepared.checkIAMType) {
+          return .no
         }
       }
       return .yes
     }
     return .no
+  }
+
+  /// The text a pattern stands for: its substitution's, or its own when it has no variables.
+  @inline(__always)
+  private static func text(_ substituted: Variables.Substituted?, _ pattern: Pattern) -> String {
+    if case .text(let text) = substituted { return text }
+    return pattern.text
   }
 
   /// Whether a resolved pattern covers the call's resource.

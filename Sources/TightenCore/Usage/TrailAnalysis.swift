@@ -71,30 +71,27 @@ public struct TrailAnalysis: @unchecked Sendable {
   /// The calls CloudFormation made for its principal (`invokedBy` CloudFormation), as records; the
   /// other rows are not turned into strings.
   public func cloudFormationCalls() -> [UsageRecord] {
-    let made = cloudFormationContexts
-    guard !made.isEmpty else { return [] }
-    return rows.filter { made.contains($0.context) }.map {
+    guard let made = cloudFormationContexts else { return [] }
+    return rows.filter { made[Int($0.context)] }.map {
       UsageRecord(
         permission: Permission(action: string($0.action), resource: string($0.resource)),
         context: contexts[Int($0.context)], stats: $0.stats)
     }
   }
 
-  /// The contexts (by index) of calls CloudFormation made.
-  var cloudFormationContexts: Set<Int32> {
-    Set(contexts.indices.filter { contexts[$0].invokedBy == "cloudformation.amazonaws.com" }.map(Int32.init))
+  /// Whether each context (by index) is of calls CloudFormation made; nil when none is.
+  /// Flags by index, not a set: every row is looked at (a nightly run's hundreds of thousands).
+  var cloudFormationContexts: [Bool]? {
+    let made = contexts.map { $0.invokedBy == "cloudformation.amazonaws.com" }
+    return made.contains(true) ? made : nil
   }
 
   /// The actions of the calls CloudFormation made (no other row turned into a string).
   public func cloudFormationActions() -> Set<String> {
-    let made = cloudFormationContexts
-    guard !made.isEmpty else { return [] }
-    // Flags by id, not sets: every row is looked at (a nightly run's hundreds of thousands).
-    var byContext = [Bool](repeating: false, count: contexts.count)
-    for c in made { byContext[Int(c)] = true }
+    guard let made = cloudFormationContexts else { return [] }
     var seen = [Bool](repeating: false, count: strings.count)
     var out = Set<String>()
-    for row in rows where byContext[Int(row.context)] && !seen[Int(row.action)] {
+    for row in rows where made[Int(row.context)] && !seen[Int(row.action)] {
       seen[Int(row.action)] = true
       out.insert(string(row.action))
     }

@@ -18,6 +18,15 @@ struct PathNamesTests {
     #expect(PathNames.folder(of: "/stack.json") == "/")
   }
 
+  @Test("a file's folder as written: the text before its last slash, / at the root, . with no slash")
+  func fileFolder() {
+    #expect(FileWriter.folder(of: "trails/eu-west-1/2026/f.json.gz") == "trails/eu-west-1/2026")
+    #expect(FileWriter.folder(of: "/f.json.gz") == "/")
+    #expect(FileWriter.folder(of: "f.json.gz") == ".")
+    #expect(FileWriter.folder(of: "Prüfung/é/ü.json") == "Prüfung/é")
+    #expect(FileWriter.folder(of: "a/") == "a")
+  }
+
   @Test("the last component, a trailing slash ignored")
   func lastComponent() {
     #expect(PathNames.lastComponent("a/b.json") == "b.json")
