@@ -1,3 +1,5 @@
+import CScan
+
 /// Gives each distinct byte string a small number, without making a `String`
 /// for every lookup: the hot path hashes the bytes where they lie.
 ///
@@ -222,6 +224,19 @@ package final class Interner {
   func bytes(_ id: Int32) -> UnsafeBufferPointer<UInt8> {
     precondition(id >= 0 && Int(id) < count, "string id out of range")
     return UnsafeBufferPointer(start: storage.base + offsets[Int(id)], count: Int(lengths[Int(id)]))
+  }
+
+  /// Asks for the memory of an id's string ahead of its use (`stage` 0: where the string is; 1: its
+  /// first bytes, once stage 0 has had time to arrive). A merge that walks ids in byte order, far from
+  /// their order in memory, waits on each string otherwise.
+  @inline(__always)
+  func prefetch(_ id: Int32, stage: Int) {
+    if stage == 0 {
+      tighten_prefetch(offsets + Int(id))
+      tighten_prefetch(lengths + Int(id))
+    } else {
+      tighten_prefetch(storage.base + offsets[Int(id)])
+    }
   }
 
   /// The string of an id. Reading never changes the table, so a finished

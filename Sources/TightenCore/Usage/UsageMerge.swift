@@ -1,3 +1,5 @@
+import CScan
+
 /// Merges tallies into one `TrailAnalysis`: the workers' of one run, and
 /// those read from usage summaries of other runs.
 ///
@@ -196,6 +198,14 @@ struct UsageMerge {
         let w = top.part
         let id = orders[w][cursors[w]]
         cursors[w] += 1
+        // In byte order a part's ids are scattered over its table: the strings some steps ahead are asked
+        // for now, where each step waited on memory (the 1M corpus: this loop 0.072 -> 0.044 s).
+        let ahead = cursors[w] + 16
+        if ahead < ends[w] {
+          names[w].prefetch(orders[w][ahead], stage: 0)
+          names[w].prefetch(orders[w][ahead - 8], stage: 1)
+          ids.prefetch(base[w] + Int(orders[w][ahead - 8]))
+        }
         if cursors[w] < ends[w] { heap.replaceTop(key(w)) } else { heap.removeTop() }
         guard ids[base[w] + Int(id)] == -2 else { continue }
         if last == nil || compareBytes(last!, top.bytes) != 0 {
@@ -249,6 +259,12 @@ struct UsageMerge {
       let w = Int(top.part)
       let stats = lists[w][cursors[w]].stats
       cursors[w] += 1
+      // A row's resource id is mapped through `ids` far from the last row's: asked for some rows ahead.
+      if cursors[w] + 8 < lists[w].count {
+        ids.withUnsafeBufferPointer {
+          tighten_prefetch($0.baseAddress! + base[w] + Int(lists[w][cursors[w] + 8].resource))
+        }
+      }
       if cursors[w] < lists[w].count { heap.replaceTop(key(w)) } else { heap.removeTop() }
       if let last = rows.last, last.context == top.context, last.resource == top.resource, last.action == top.action {
         rows[rows.count - 1].stats.merge(stats)
@@ -308,6 +324,9 @@ private final class SharedInt32s: @unchecked Sendable {
     set { slots[i] = newValue }
   }
   func values() -> [Int32] { Array(slots) }
+  /// Asks for a slot's memory ahead of its use.
+  @inline(__always)
+  func prefetch(_ i: Int) { tighten_prefetch(slots.baseAddress! + i) }
 }
 
 /// A binary min-heap: the parts of a k-way merge by their next item.
