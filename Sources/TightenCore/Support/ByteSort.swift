@@ -35,6 +35,9 @@ enum ByteSort {
     while true {
       var alike = true
       for i in items.indices {
+        // The strings lie in the order they were met, not this one: the ones some items ahead are asked for.
+        if i + 16 < items.count { names.prefetch(items[i + 16].id, stage: 0) }
+        if i + 8 < items.count { names.prefetch(items[i + 8].id, stage: 1, at: depth) }
         (items[i].word, items[i].held) = word(names.bytes(items[i].id), at: depth)
         alike = alike && items[i].ties(items[0])
       }

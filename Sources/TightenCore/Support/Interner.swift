@@ -227,15 +227,15 @@ package final class Interner {
   }
 
   /// Asks for the memory of an id's string ahead of its use (`stage` 0: where the string is; 1: its
-  /// first bytes, once stage 0 has had time to arrive). A merge that walks ids in byte order, far from
-  /// their order in memory, waits on each string otherwise.
+  /// bytes from `depth` on, once stage 0 has had time to arrive). A sort or a merge that walks ids in
+  /// byte order, far from their order in memory, waits on each string otherwise.
   @inline(__always)
-  func prefetch(_ id: Int32, stage: Int) {
+  func prefetch(_ id: Int32, stage: Int, at depth: Int = 0) {
     if stage == 0 {
       tighten_prefetch(offsets + Int(id))
       tighten_prefetch(lengths + Int(id))
     } else {
-      tighten_prefetch(storage.base + offsets[Int(id)])
+      tighten_prefetch(storage.base + offsets[Int(id)] + depth)
     }
   }
 

@@ -35,6 +35,24 @@ struct ByteSortTests {
     #expect(sorted.indices.first { sorted[$0] != expected[$0] } == nil)  // where the order first differs
   }
 
+  @Test("a group whose strings all share a prefix, of any length, that ends inside or at the end of a word")
+  func sharedPrefixes() {
+    for length in [8, 9, 15, 16, 17, 23, 41, 64] {
+      let prefix = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+      // Suffixes that differ at their first byte, later, or not at all; some strings are the prefix alone.
+      let suffixes: [[UInt8]] = [
+        [], [0], [0x62], [0x62, 0x30], [0x61, 0xFF], [0x61, 0xFF, 0], [0x7F], [0x80, 0x80],
+      ]
+      let strings = (0..<40).map { prefix + suffixes[$0 % suffixes.count] }
+      let names = Interner()
+      for s in strings { names.append(s, s.count) }
+      var ids = Array(0..<Int32(strings.count)).shuffled()
+      ByteSort.sort(&ids, names: names)
+      let sorted = ids.map { strings[Int($0)] }
+      #expect(sorted == strings.sorted { $0.lexicographicallyPrecedes($1) }, "prefix of \(length) bytes")
+    }
+  }
+
   @Test("a group that shares every word ends, equal strings included")
   func allEqual() {
     let names = Interner()
