@@ -114,7 +114,10 @@ public final class Catalog: @unchecked Sendable {
     let text = UnsafeBufferPointer(start: staticText.utf8Start, count: staticText.utf8CodeUnitCount)
     self.text = text
     var tables = CatalogTables()
-    CatalogLine.forEach(in: text, 0..<text.count) { tables.add($0) }
+    // A service's actions and resource types are read when it is first asked for (`service(_:)`).
+    CatalogLine.forEach(in: text, 0..<text.count, keeping: { $0 != .action && $0 != .resourceType }) {
+      tables.add($0)
+    }
     tables.endService(at: text.count)
     self.version = tables.version
     self.date = tables.date

@@ -122,28 +122,33 @@ struct CatalogLine {
     }
   }
 
-  /// Calls `body` with each non-empty line of `range`.
+  /// Calls `body` with each non-empty line of `range` whose kind `keep` wants (every kind unless said);
+  /// the others are stepped over without splitting their fields. Lines and fields are found with
+  /// `memchr`: a process reads the whole catalogue's 26,000 lines at start-up, where a loop over
+  /// every byte cost some 500 instructions a line.
   static func forEach(
-    in text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (CatalogLine) -> Void
+    in text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, keeping keep: (Kind?) -> Bool = { _ in true },
+    _ body: (CatalogLine) -> Void
   ) {
+    guard let base = text.baseAddress else { return }
     var i = range.lowerBound
     var fields: [UnsafeBufferPointer<UInt8>] = []
     while i < range.upperBound {
       let start = i
+      let end = Platform.findByte(0x0A, in: base + start, count: range.upperBound - start).map { $0 - base }
+      i = (end ?? range.upperBound) + 1
+      let lineEnd = end ?? range.upperBound
+      guard lineEnd > start else { continue }
+      let kind = Kind(rawValue: Unicode.Scalar(text[start]))
+      guard keep(kind) else { continue }
       fields.removeAll(keepingCapacity: true)
-      var fieldStart = i
-      while i < range.upperBound && text[i] != 0x0A {
-        if text[i] == 0x09 {
-          fields.append(UnsafeBufferPointer(rebasing: text[fieldStart..<i]))
-          fieldStart = i + 1
-        }
-        i += 1
+      var fieldStart = start
+      while let tab = Platform.findByte(0x09, in: base + fieldStart, count: lineEnd - fieldStart) {
+        fields.append(UnsafeBufferPointer(rebasing: text[fieldStart..<(tab - base)]))
+        fieldStart = tab - base + 1
       }
-      fields.append(UnsafeBufferPointer(rebasing: text[fieldStart..<i]))
-      i += 1
-      if i - start > 1 {
-        body(CatalogLine(kind: Kind(rawValue: Unicode.Scalar(text[start])), fields: fields, start: start))
-      }
+      fields.append(UnsafeBufferPointer(rebasing: text[fieldStart..<lineEnd]))
+      body(CatalogLine(kind: kind, fields: fields, start: start))
     }
   }
 }

@@ -54,6 +54,21 @@ struct CatalogTests {
     #expect(seen.map(\.2) == [0, 18, 33])
   }
 
+  @Test("lines of the kinds left out are stepped over; a last line without a newline is read")
+  func keptLines() {
+    let text: StaticString = "S\tsqs\nA\tSendMessage\tW\tqueue!\nR\tqueue\tarn\n\tlead tab\nE\tsqs.amazonaws.com\tsqs"
+    var seen: [(CatalogLine.Kind?, [String], Int)] = []
+    CatalogLine.forEach(
+      in: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), 0..<text.utf8CodeUnitCount,
+      keeping: { $0 != .action && $0 != .resourceType }
+    ) { line in
+      seen.append((line.kind, (0..<line.fields.count).map { line[$0] }, line.start))
+    }
+    #expect(seen.map(\.0) == [.service, nil, .eventSource])
+    #expect(seen.map(\.1) == [["S", "sqs"], ["", "lead tab"], ["E", "sqs.amazonaws.com", "sqs"]])
+    #expect(seen.map(\.2) == [0, 41, 51])
+  }
+
   @Test("parses every line form into its table")
   func lineForms() throws {
     let catalog = Catalog(
