@@ -115,9 +115,7 @@ public final class Catalog: @unchecked Sendable {
     self.text = text
     var tables = CatalogTables()
     // A service's actions and resource types are read when it is first asked for (`service(_:)`).
-    CatalogLine.forEach(in: text, 0..<text.count, keeping: { $0 != .action && $0 != .resourceType }) {
-      tables.add($0)
-    }
+    CatalogLine.forEach(in: text, 0..<text.count, skipping: [.action, .resourceType]) { tables.add($0) }
     tables.endService(at: text.count)
     self.version = tables.version
     self.date = tables.date

@@ -122,12 +122,12 @@ struct CatalogLine {
     }
   }
 
-  /// Calls `body` with each non-empty line of `range` whose kind `keep` wants (every kind unless said);
-  /// the others are stepped over without splitting their fields. Lines and fields are found with
+  /// Calls `body` with each non-empty line of `range` but those of the kinds `skipping` names, which are
+  /// stepped over without splitting their fields. Lines and fields are found with
   /// `memchr`: a process reads the whole catalogue's 26,000 lines at start-up, where a loop over
   /// every byte cost some 500 instructions a line.
   static func forEach(
-    in text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, keeping keep: (Kind?) -> Bool = { _ in true },
+    in text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, skipping: [Kind] = [],
     _ body: (CatalogLine) -> Void
   ) {
     guard let base = text.baseAddress else { return }
@@ -140,7 +140,7 @@ struct CatalogLine {
       let lineEnd = end ?? range.upperBound
       guard lineEnd > start else { continue }
       let kind = Kind(rawValue: Unicode.Scalar(text[start]))
-      guard keep(kind) else { continue }
+      if let kind, skipping.contains(kind) { continue }
       fields.removeAll(keepingCapacity: true)
       var fieldStart = start
       while let tab = Platform.findByte(0x09, in: base + fieldStart, count: lineEnd - fieldStart) {

@@ -60,7 +60,7 @@ struct CatalogTests {
     var seen: [(CatalogLine.Kind?, [String], Int)] = []
     CatalogLine.forEach(
       in: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), 0..<text.utf8CodeUnitCount,
-      keeping: { $0 != .action && $0 != .resourceType }
+      skipping: [.action, .resourceType]
     ) { line in
       seen.append((line.kind, (0..<line.fields.count).map { line[$0] }, line.start))
     }
