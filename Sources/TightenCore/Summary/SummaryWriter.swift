@@ -1,3 +1,5 @@
+import CScan
+
 /// Writes a usage summary: what one run counted, in the format every command
 /// reads as it reads trail files (`UsageSummary` describes it).
 ///
@@ -226,6 +228,12 @@ extension ByteSink {
   /// the same bytes (names that are not UTF-8 included).
   func appendExact(_ bytes: UnsafeBufferPointer<UInt8>) {
     append("\"" as StaticString)
+    // Most strings need no escape: found sixteen bytes at a time, then copied whole.
+    guard let base = bytes.baseAddress, tighten_json_needs_escape(base, bytes.count) != 0 else {
+      append(bytes)
+      append("\"" as StaticString)
+      return
+    }
     var from = 0
     for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
       append(UnsafeBufferPointer(rebasing: bytes[from..<i]))

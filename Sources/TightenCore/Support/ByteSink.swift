@@ -78,19 +78,24 @@ public final class ByteSink {
   }
 
   public func append(_ n: Int) {
-    if n == 0 {
-      buffer.append(0x30)
-      return
-    }
-    if n < 0 { buffer.append(0x2D) }
+    // Digits from the last, divided by the constant ten (a multiply), into the buffer's room; then moved
+    // to the front of that room. Dividing by a power of ten found at run time cost some 200 instructions
+    // for a time in epoch seconds.
+    buffer.reserve(21)
+    let room = buffer.base + buffer.count
     var v = n.magnitude
-    var divisor: UInt = 1
-    while divisor <= v / 10 { divisor *= 10 }
-    while divisor > 0 {
-      buffer.append(UInt8(v / divisor) + 0x30)
-      v %= divisor
-      divisor /= 10
+    var end = 21
+    repeat {
+      end -= 1
+      room[end] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+      v /= 10
+    } while v > 0
+    if n < 0 {
+      end -= 1
+      room[end] = 0x2D
     }
+    UnsafeMutableRawPointer(room).copyMemory(from: room + end, byteCount: 21 - end)  // memmove: they may overlap
+    buffer.advance(21 - end)
   }
 
   /// A JSON string of the bytes, escaped where JSON needs it.
