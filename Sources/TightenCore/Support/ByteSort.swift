@@ -34,10 +34,11 @@ enum ByteSort {
     var depth = start
     while true {
       var alike = true
+      let fetch = names.prefetcher
       for i in items.indices {
         // The strings lie in the order they were met, not this one: the ones some items ahead are asked for.
-        if i + 16 < items.count { names.prefetch(items[i + 16].id, stage: 0) }
-        if i + 8 < items.count { names.prefetch(items[i + 8].id, stage: 1, at: depth) }
+        if i + 16 < items.count { fetch.place(items[i + 16].id) }
+        if i + 8 < items.count { fetch.bytes(items[i + 8].id, at: depth) }
         (items[i].word, items[i].held) = word(names.bytes(items[i].id), at: depth)
         alike = alike && items[i].ties(items[0])
       }

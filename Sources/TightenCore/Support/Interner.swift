@@ -226,16 +226,27 @@ package final class Interner {
     return UnsafeBufferPointer(start: storage.base + offsets[Int(id)], count: Int(lengths[Int(id)]))
   }
 
-  /// Asks for the memory of an id's string ahead of its use (`stage` 0: where the string is; 1: its
-  /// bytes from `depth` on, once stage 0 has had time to arrive). A sort or a merge that walks ids in
-  /// byte order, far from their order in memory, waits on each string otherwise.
-  @inline(__always)
-  func prefetch(_ id: Int32, stage: Int, at depth: Int = 0) {
-    if stage == 0 {
+  /// Where a finished table's strings lie, to ask for them ahead of their use: a sort or a merge that
+  /// walks ids in byte order, far from their order in memory, waits on each string otherwise. Valid while
+  /// no string is added; plain pointers, so a loop asking for them retains nothing.
+  var prefetcher: Prefetcher { Prefetcher(offsets: offsets, lengths: lengths, storage: storage.base) }
+
+  struct Prefetcher {
+    fileprivate let offsets: UnsafeMutablePointer<Int>
+    fileprivate let lengths: UnsafeMutablePointer<Int32>
+    fileprivate let storage: UnsafeMutablePointer<UInt8>
+
+    /// Asks for where an id's string is.
+    @inline(__always)
+    func place(_ id: Int32) {
       tighten_prefetch(offsets + Int(id))
       tighten_prefetch(lengths + Int(id))
-    } else {
-      tighten_prefetch(storage.base + offsets[Int(id)] + depth)
+    }
+
+    /// Asks for an id's bytes from `depth` on (its place asked for some time before).
+    @inline(__always)
+    func bytes(_ id: Int32, at depth: Int = 0) {
+      tighten_prefetch(storage + offsets[Int(id)] + depth)
     }
   }
 

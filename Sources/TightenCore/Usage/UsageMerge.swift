@@ -187,6 +187,7 @@ struct UsageMerge {
     // the bytes of its strings.
     let slices = Parallel.map(ranges.count, threads: threads) { k -> (strings: [(part: Int, id: Int32)], bytes: Int) in
       let names = parts.map(\.names)  // read only: the tables are finished
+      let fetch = names.map(\.prefetcher)
       var cursors = ranges[k].map(\.lowerBound)
       let ends = ranges[k].map(\.upperBound)
       let key = { (w: Int) in StringKey(bytes: names[w].bytes(orders[w][cursors[w]]), part: w) }
@@ -202,8 +203,8 @@ struct UsageMerge {
         // for now, where each step waited on memory (the 1M corpus: this loop 0.072 -> 0.044 s).
         let ahead = cursors[w] + 16
         if ahead < ends[w] {
-          names[w].prefetch(orders[w][ahead], stage: 0)
-          names[w].prefetch(orders[w][ahead - 8], stage: 1)
+          fetch[w].place(orders[w][ahead])
+          fetch[w].bytes(orders[w][ahead - 8])
           ids.prefetch(base[w] + Int(orders[w][ahead - 8]))
         }
         if cursors[w] < ends[w] { heap.replaceTop(key(w)) } else { heap.removeTop() }
@@ -255,22 +256,25 @@ struct UsageMerge {
     var heap = Heap(lists.indices.filter { !lists[$0].isEmpty }.map(key))
     var rows: [TrailAnalysis.Row] = []
     rows.reserveCapacity(lists.reduce(0) { $0 + $1.count })
-    while let top = heap.top {
-      let w = Int(top.part)
-      let stats = lists[w][cursors[w]].stats
-      cursors[w] += 1
-      // A row's resource id is mapped through `ids` far from the last row's: asked for some rows ahead.
-      if cursors[w] + 8 < lists[w].count {
-        ids.withUnsafeBufferPointer {
-          tighten_prefetch($0.baseAddress! + base[w] + Int(lists[w][cursors[w] + 8].resource))
+    ids.withUnsafeBufferPointer { idMap in
+      while let top = heap.top {
+        let w = Int(top.part)
+        let stats = lists[w][cursors[w]].stats
+        cursors[w] += 1
+        // A row's resource id is mapped through `ids` far from the last row's: asked for some rows ahead.
+        if cursors[w] + 8 < lists[w].count {
+          tighten_prefetch(idMap.baseAddress! + base[w] + Int(lists[w][cursors[w] + 8].resource))
         }
+        if cursors[w] < lists[w].count { heap.replaceTop(key(w)) } else { heap.removeTop() }
+        if let last = rows.last, last.context == top.context, last.resource == top.resource,
+          last.action == top.action
+        {
+          rows[rows.count - 1].stats.merge(stats)
+          continue
+        }
+        rows.append(
+          TrailAnalysis.Row(action: top.action, resource: top.resource, context: top.context, stats: stats))
       }
-      if cursors[w] < lists[w].count { heap.replaceTop(key(w)) } else { heap.removeTop() }
-      if let last = rows.last, last.context == top.context, last.resource == top.resource, last.action == top.action {
-        rows[rows.count - 1].stats.merge(stats)
-        continue
-      }
-      rows.append(TrailAnalysis.Row(action: top.action, resource: top.resource, context: top.context, stats: stats))
     }
     return rows
   }
