@@ -211,14 +211,18 @@ public struct PolicyEvaluator: Sendable {
       var allow = Truth.no
       var deny = Truth.no
       var used: [EntryRef] = []
-      for planned in plan.statements {
-        let truth = applies(planned.prepared)
-        if truth == .no { continue }
-        if planned.prepared.effect == .deny {
-          deny = deny.or(truth)
-        } else {
-          allow = allow.or(truth)
-          Self.append(planned.used, to: &used)
+      // By index through the buffer: each statement read in place, not copied (its class and array retained)
+      // for every call.
+      plan.statements.withUnsafeBufferPointer { statements in
+        for i in statements.indices {
+          let truth = applies(statements[i].prepared)
+          if truth == .no { continue }
+          if statements[i].prepared.effect == .deny {
+            deny = deny.or(truth)
+          } else {
+            allow = allow.or(truth)
+            Self.append(statements[i].used, to: &used)
+          }
         }
       }
       var result = Result(missing: nil, used: used)
