@@ -135,9 +135,10 @@ struct CatalogLine {
     var fields: [UnsafeBufferPointer<UInt8>] = []
     while i < range.upperBound {
       let start = i
-      let end = Platform.findByte(0x0A, in: base + start, count: range.upperBound - start).map { $0 - base }
-      i = (end ?? range.upperBound) + 1
-      let lineEnd = end ?? range.upperBound
+      let lineEnd =
+        Platform.findByte(0x0A, in: base + start, count: range.upperBound - start).map { $0 - base }
+        ?? range.upperBound
+      i = lineEnd + 1
       guard lineEnd > start else { continue }
       let kind = Kind(rawValue: Unicode.Scalar(text[start]))
       if let kind, skipping.contains(kind) { continue }

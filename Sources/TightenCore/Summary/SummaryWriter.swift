@@ -228,24 +228,21 @@ extension ByteSink {
   /// the same bytes (names that are not UTF-8 included).
   func appendExact(_ bytes: UnsafeBufferPointer<UInt8>) {
     append("\"" as StaticString)
-    // Most strings need no escape: found sixteen bytes at a time, then copied whole.
-    guard let base = bytes.baseAddress, tighten_json_needs_escape(base, bytes.count) != 0 else {
-      append(bytes)
-      append("\"" as StaticString)
-      return
-    }
     var from = 0
-    for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
-      append(UnsafeBufferPointer(rebasing: bytes[from..<i]))
-      switch b {
-      case 0x22: append("\\\"" as StaticString)
-      case 0x5C: append("\\\\" as StaticString)
-      default:
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        append("\\u00" as StaticString)
-        append(String(decoding: [hex[Int(b >> 4)], hex[Int(b & 15)]], as: UTF8.self))
+    // Most strings need no escape (found sixteen bytes at a time): they are copied whole below.
+    if let base = bytes.baseAddress, tighten_json_needs_escape(base, bytes.count) != 0 {
+      for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+        append(UnsafeBufferPointer(rebasing: bytes[from..<i]))
+        switch b {
+        case 0x22: append("\\\"" as StaticString)
+        case 0x5C: append("\\\\" as StaticString)
+        default:
+          let hex: [UInt8] = Array("0123456789abcdef".utf8)
+          append("\\u00" as StaticString)
+          append(String(decoding: [hex[Int(b >> 4)], hex[Int(b & 15)]], as: UTF8.self))
+        }
+        from = i + 1
       }
-      from = i + 1
     }
     append(UnsafeBufferPointer(rebasing: bytes[from...]))
     append("\"" as StaticString)

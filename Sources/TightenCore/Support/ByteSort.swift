@@ -32,9 +32,9 @@ enum ByteSort {
 
   private static func sort(_ items: UnsafeMutableBufferPointer<Item>, depth start: Int, _ names: Interner) {
     var depth = start
+    let fetch = names.prefetcher  // the table is finished: no string is added while it sorts
     while true {
       var alike = true
-      let fetch = names.prefetcher
       for i in items.indices {
         // The strings lie in the order they were met, not this one: the ones some items ahead are asked for.
         if i + 16 < items.count { fetch.place(items[i + 16].id) }
