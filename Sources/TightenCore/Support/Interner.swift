@@ -221,6 +221,25 @@ package final class Interner {
     compareBytes(bytes(a), bytes(b)) < 0
   }
 
+  /// For a table whose ids are in byte order (a merge's): the first id whose
+  /// string is not before `bytes`, or `count` when every string is. A binary search.
+  func firstID(notBefore bytes: some Collection<UInt8>) -> Int {
+    let key = Array(bytes)
+    return key.withUnsafeBufferPointer { key in
+      var (low, high) = (0, count)
+      while low < high {
+        let mid = (low + high) / 2
+        if compareBytes(self.bytes(Int32(mid)), key) < 0 { low = mid + 1 } else { high = mid }
+      }
+      return low
+    }
+  }
+
+  /// Whether the ids are in byte order (what `firstID(notBefore:)` needs), each string checked.
+  var isInByteOrder: Bool {
+    count < 2 || (1..<count).allSatisfy { !less(Int32($0), Int32($0 - 1)) }
+  }
+
   func bytes(_ id: Int32) -> UnsafeBufferPointer<UInt8> {
     precondition(id >= 0 && Int(id) < count, "string id out of range")
     return UnsafeBufferPointer(start: storage.base + offsets[Int(id)], count: Int(lengths[Int(id)]))

@@ -13,7 +13,12 @@ extension TrailAnalysis {
     var withPath: [String: Int32?] = [:]  // path-less ARN → the one full ARN seen (nil: several)
     var pathless: [Int32: String] = [:]
     var seen = Set<Int32>()
-    for row in rows where Self.mayBeIAMARN(bytes(row.resource)) && seen.insert(row.resource).inserted {
+    let candidates = iamARNRanges()
+    guard !candidates.isEmpty else { return }
+    for row in rows
+    where candidates.contains(where: { $0.contains(row.resource) }) && Self.mayBeIAMARN(bytes(row.resource))
+      && seen.insert(row.resource).inserted
+    {
       guard let form = Self.iamNameForm(string(row.resource)) else { continue }
       if form.hasPath {
         if let existing = withPath[form.pathless] {
@@ -50,6 +55,35 @@ extension TrailAnalysis {
       }
     }
     rows = merged
+  }
+
+  /// The ids whose strings begin `arn:PARTITION:iam::`, one range per
+  /// partition, found by binary search in the merged table (its ids are in
+  /// byte order). A run's rows mostly name other resources, and reading the
+  /// first byte of each row's string to rule it out was a cache miss per row.
+  ///
+  /// Strings with a prefix `arn:P:` lie together, and those with
+  /// `arn:P:iam::` together among them; the next partition's strings begin
+  /// at `arn:P;` (`;` is the byte after `:`).
+  func iamARNRanges() -> [Range<Int32>] {
+    assert(strings.isInByteOrder, "the merged strings are not in byte order")
+    let arn = Array("arn:".utf8)
+    var ranges: [Range<Int32>] = []
+    var id = strings.firstID(notBefore: arn)
+    while id < strings.count {
+      let text = bytes(Int32(id))
+      guard text.starts(with: arn) else { break }
+      guard let colon = text[arn.count...].firstIndex(of: UInt8(ascii: ":")) else {
+        id += 1  // `arn:` and no other colon: no partition to skip by
+        continue
+      }
+      let partition = arn + text[arn.count..<colon]
+      let low = strings.firstID(notBefore: partition + Array(":iam::".utf8))
+      let high = strings.firstID(notBefore: partition + Array(":iam:;".utf8))
+      if low < high { ranges.append(Int32(low)..<Int32(high)) }
+      id = max(id + 1, strings.firstID(notBefore: partition + [UInt8(ascii: ";")]))
+    }
+    return ranges
   }
 
   /// A cheap byte test before any string is made: `arn:PARTITION:iam::`.

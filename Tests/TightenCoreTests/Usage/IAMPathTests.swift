@@ -1,4 +1,5 @@
 import Testing
+import TightenTestSupport
 
 @testable import TightenCore
 
@@ -55,6 +56,58 @@ struct IAMPathTests {
     ])
     #expect(got.contains("iam:GetRole arn:aws:iam::111122223333:role/svc 1"))
     #expect(got.contains("iam:GetRole arn:aws:iam::444455556666:role/app 1"))
+  }
+
+  /// A merged table: the strings interned in byte order.
+  static func table(_ strings: [String]) -> TrailAnalysis {
+    let sorted = strings.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+    let table = Interner()
+    for s in sorted { _ = s.withUnsafeBufferPointer { table.intern($0) } }
+    return TrailAnalysis(strings: table)
+  }
+
+  static func ranged(_ analysis: TrailAnalysis) -> [String] {
+    analysis.iamARNRanges().flatMap { $0.map(analysis.string) }
+  }
+
+  @Test("the IAM ARNs of a merged table are found by partition, without reading the other strings")
+  func iamRanges() {
+    let analysis = Self.table([
+      "", "a", "arn:", "arn:aws", "arn:aws-cn:iam::1:role/a", "arn:aws-cn:s3:::b", "arn:aws:iam::1:role/a",
+      "arn:aws:iam::1:user/b", "arn:aws:iam:us-east-1:1:x", "arn:aws:iamx::1", "arn:aws:s3:::b", "arn:aws;x",
+      "arn:aws-us-gov:iam::2:role/c", "arnx", "zzz", "arn:aws:iam:", "arn:aws:iam::",
+    ])
+    #expect(
+      Self.ranged(analysis) == [
+        "arn:aws-cn:iam::1:role/a", "arn:aws-us-gov:iam::2:role/c", "arn:aws:iam::", "arn:aws:iam::1:role/a",
+        "arn:aws:iam::1:user/b",
+      ])
+    #expect(Self.ranged(Self.table(["arn:aws:s3:::b", "s3:GetObject"])) == [])
+    #expect(Self.ranged(Self.table([])) == [])
+  }
+
+  @Test("the ranges hold exactly the strings that begin arn:PARTITION:iam::, on random tables")
+  func iamRangesRandom() {
+    var random = SeededRandom(seed: 0x6A09_E667_F3BC_C908)
+    let pieces = ["arn:", "aws", "-cn", ":", "iam", "::", ";", "s3", "x", "1", "role/r"]
+    for _ in 0..<300 {
+      let strings = Set(
+        (0..<random.next(41)).map { _ in
+          (0..<1 + random.next(7)).map { _ in pieces[random.next(pieces.count)] }.joined()
+        })
+      let expected = strings.filter { s in
+        let b = Array(s.utf8)
+        guard b.starts(with: Array("arn:".utf8)), let colon = b[4...].firstIndex(of: UInt8(ascii: ":")) else {
+          return false
+        }
+        return b[colon...].starts(with: Array(":iam::".utf8))
+      }
+      #expect(
+        Self.ranged(Self.table(Array(strings)))
+          == expected.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }.map {
+            String(decoding: $0, as: UTF8.self)
+          })
+    }
   }
 
   @Test(
