@@ -106,22 +106,62 @@ struct JSONCursor {
   }
 
   /// Numbers, `true`, `false`, `null`: up to the next delimiter.
+  ///
+  /// A literal followed by a delimiter (`true,`, `null}`: every literal
+  /// CloudTrail writes) is taken whole: the byte-by-byte loop would stop at
+  /// the same delimiter and find the same literal.
   private mutating func skipScalar() throws(ScanFailure) {
+    let literal = literalCount(at: pos)
+    if literal > 0 && pos &+ literal < end && Self.isDelimiter(base[pos &+ literal]) {
+      pos &+= literal
+      return
+    }
     let start = pos
     var i = pos
     while i < end {
-      switch base[i] {
-      case ASCII.comma, ASCII.closeBrace, ASCII.closeBracket, ASCII.space, ASCII.newline,
-        ASCII.carriageReturn, ASCII.tab:
+      if Self.isDelimiter(base[i]) {
         try validateScalar(start, i)
         pos = i
         return
-      default:
-        i += 1
       }
+      i += 1
     }
     throw .incomplete
   }
+
+  @inline(__always)
+  private static func isDelimiter(_ b: UInt8) -> Bool {
+    switch b {
+    case ASCII.comma, ASCII.closeBrace, ASCII.closeBracket, ASCII.space, ASCII.newline, ASCII.carriageReturn,
+      ASCII.tab:
+      true
+    default: false
+    }
+  }
+
+  /// The length of the literal `true`, `false` or `null` whose bytes start at
+  /// `i` (the bytes after it not looked at), else 0.
+  @inline(__always)
+  private func literalCount(at i: Int) -> Int {
+    let word: UInt32
+    switch base[i] {
+    case ASCII.t, ASCII.n:
+      guard i &+ 4 <= end else { return 0 }
+      word = UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self))
+      return word == Self.trueWord || word == Self.nullWord ? 4 : 0
+    case ASCII.f:
+      guard i &+ 5 <= end else { return 0 }
+      word = UInt32(littleEndian: UnsafeRawPointer(base + (i &+ 1)).loadUnaligned(as: UInt32.self))
+      return word == Self.alseWord ? 5 : 0
+    default:
+      return 0
+    }
+  }
+
+  /// `true`, `null` and the `alse` of `false` as their bytes load into a word, little-endian.
+  private static let trueWord: UInt32 = 0x6575_7274
+  private static let nullWord: UInt32 = 0x6C6C_756E
+  private static let alseWord: UInt32 = 0x6573_6C61
 
   @inline(__always)
   private func validateScalar(_ start: Int, _ stop: Int) throws(ScanFailure) {

@@ -85,7 +85,7 @@ package final class Interner {
       if entry == 0 { break }
       let i = Int(entry) - 1
       if hashes[i] == h && Int(lengths[i]) == n
-        && (n == 0 || Platform.compare(storage.base + offsets[i], p!, count: n) == 0)
+        && (n == 0 || sameBytes(storage.base + offsets[i], p!, n))
       {
         return Int32(truncatingIfNeeded: i)
       }

@@ -71,10 +71,8 @@ struct RecordParser {
       if record.invalidReason == nil {
         if !record.eventSource.isPresent { invalid("the record has no eventSource", at: objectStart) }
         if !record.eventName.isPresent { invalid("the record has no eventName", at: objectStart) }
-        for (field, name) in [(record.eventSource, "eventSource"), (record.eventName, "eventName")]
-        where !validUTF8(base, field) {
-          invalid("\(name) is not valid UTF-8", at: objectStart)
-        }
+        if !validUTF8(base, record.eventSource) { invalid("eventSource is not valid UTF-8", at: objectStart) }
+        if !validUTF8(base, record.eventName) { invalid("eventName is not valid UTF-8", at: objectStart) }
       }
       return .record
     }
@@ -307,7 +305,25 @@ extension RecordParser {
     case .record: bytes = UnsafeBufferPointer(start: base + field.start, count: field.count)
     case .arena: bytes = UnsafeBufferPointer(start: arena.base + field.start, count: field.count)
     }
-    if !bytes.contains(where: { $0 >= 0x80 }) { return true }
+    if isASCII(bytes) { return true }
     return String(validating: bytes, as: UTF8.self) != nil
+  }
+
+  /// Whether no byte has its high bit set: eight bytes at a time, then the rest.
+  @inline(__always)
+  private func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let p = bytes.baseAddress else { return true }
+    let n = bytes.count
+    var high: UInt64 = 0
+    var i = 0
+    while i &+ 8 <= n {
+      high |= UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+      i &+= 8
+    }
+    while i < n {
+      high |= UInt64(p[i])
+      i &+= 1
+    }
+    return high & 0x8080_8080_8080_8080 == 0
   }
 }

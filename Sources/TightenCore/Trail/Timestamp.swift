@@ -6,6 +6,7 @@ public enum Timestamp {
   public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
     let n = bytes.count
     guard n >= 10, let p = bytes.baseAddress else { return nil }
+    if n == 20, let seconds = canonical(p) { return seconds }
     func digits(_ at: Int, _ count: Int) -> Int? {
       guard at + count <= n else { return nil }
       var v = 0
@@ -51,6 +52,27 @@ public enum Timestamp {
       return p[i] == 0x2B ? seconds - offset : seconds + offset
     }
     return nil
+  }
+
+  /// `YYYY-MM-DDTHH:MM:SSZ`, the form CloudTrail writes every `eventTime`
+  /// in, read without a loop: each digit's byte less `0`, as a byte, is
+  /// above 9 for any other byte. Nil when the 20 bytes at `p` are not in
+  /// that form or out of range, and `parse` reads them the general way.
+  @inline(__always)
+  private static func canonical(_ p: UnsafePointer<UInt8>) -> Int64? {
+    @inline(__always) func digit(_ i: Int) -> UInt8 { p[i] &- 0x30 }
+    let highest = max(
+      max(max(digit(0), digit(1)), max(digit(2), digit(3))),
+      max(max(digit(5), digit(6)), max(digit(8), digit(9))),
+      max(max(digit(11), digit(12)), max(digit(14), digit(15))),
+      max(digit(17), digit(18)))
+    guard highest <= 9, p[4] == 0x2D, p[7] == 0x2D, p[10] == 0x54, p[13] == 0x3A, p[16] == 0x3A, p[19] == 0x5A
+    else { return nil }
+    @inline(__always) func two(_ i: Int) -> Int { Int(digit(i)) &* 10 &+ Int(digit(i &+ 1)) }
+    let (year, month, day) = (two(0) &* 100 &+ two(2), two(5), two(8))
+    let (hour, minute, second) = (two(11), two(14), two(17))
+    guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
+    return Int64(daysFromCivil(year, month, day)) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
   }
 
   public static func parse(_ text: String) -> Int64? {

@@ -170,7 +170,7 @@ package final class Accumulator {
     if last >= 0 {
       let known = names.bytes(last)
       if known.count == bytes.count
-        && Platform.compare(known.baseAddress!, bytes.baseAddress!, count: bytes.count) == 0
+        && sameBytes(known.baseAddress!, bytes.baseAddress!, bytes.count)
       {
         return last
       }

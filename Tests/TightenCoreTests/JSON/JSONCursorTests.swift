@@ -102,4 +102,29 @@ struct JSONCursorTests {
       }
     }
   }
+  @Test("a literal before any delimiter is read whole; cut short it is incomplete; with other letters it is malformed")
+  func literals() throws {
+    func skip(_ text: String) throws(ScanFailure) -> Int {
+      let bytes = Array(text.utf8)
+      return try bytes.withUnsafeBufferPointer { b throws(ScanFailure) in
+        var c = JSONCursor(base: b.baseAddress!, start: 0, end: b.count, depthLimit: 8)
+        try c.skipValue()
+        return c.pos
+      }
+    }
+    for literal in ["true", "false", "null"] {
+      for after in [",", "}", "]", " ", "\n", "\r", "\t"] {
+        #expect(try skip(literal + after) == literal.utf8.count)
+      }
+      for cut in 1...literal.utf8.count {
+        #expect(throws: ScanFailure.incomplete) { try skip(String(literal.prefix(cut))) }
+      }
+      for bad in [
+        literal + "x,", String(literal.dropLast()) + "x,", String(literal.dropLast()) + ",", literal + literal + "}",
+      ] {
+        #expect(throws: ScanFailure.malformed(offset: 0, reason: "invalid literal")) { try skip(bad) }
+      }
+    }
+    #expect(try skip("-12.5e3,") == 7)
+  }
 }
