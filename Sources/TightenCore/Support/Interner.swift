@@ -19,10 +19,14 @@ package final class Interner {
   package private(set) var count = 0
   /// The bytes of all the strings together.
   var byteCount: Int { storageCount }
-  /// Open addressing: 0 empty, else the id + 1 (four bytes a slot: the
-  /// table is most of a worker's memory for strings).
+  /// Open addressing: 0 empty, else the id + 1 in the bits of `mask`, and
+  /// above them the string's hash in those bits (its tag, `tagMask`). Four
+  /// bytes a slot: the table is most of a worker's memory for strings. The
+  /// table is at most half full, so an id + 1 fits in the bits of `mask`.
   private var slots: UnsafeMutablePointer<UInt32>
   private var mask: Int
+  /// The bits of a slot above `mask`'s.
+  private var tagMask: UInt32 { ~UInt32(truncatingIfNeeded: mask) }
   /// Ids below this are in `slots`; `append` adds strings without indexing them.
   private var indexed = 0
 
@@ -79,15 +83,18 @@ package final class Interner {
   package func intern(_ p: UnsafePointer<UInt8>?, _ n: Int) -> Int32 {
     if indexed < count { index() }
     let h = UInt32(truncatingIfNeeded: Self.hash(p, n))
+    let tag = h & tagMask
     var slot = Int(h) & mask
     while true {
       let entry = slots[slot]
       if entry == 0 { break }
-      let i = Int(entry) - 1
-      if hashes[i] == h && Int(lengths[i]) == n
-        && (n == 0 || sameBytes(storage.base + offsets[i], p!, n))
-      {
-        return Int32(truncatingIfNeeded: i)
+      // Another string's slot is told by its tag, without reading its hash: most strings a worker
+      // interns are new (object keys, request ids), and each read was a cache miss.
+      if entry & tagMask == tag {
+        let i = Int(entry & ~tagMask) - 1
+        if Int(lengths[i]) == n && (n == 0 || sameBytes(storage.base + offsets[i], p!, n)) {
+          return Int32(truncatingIfNeeded: i)
+        }
       }
       slot = (slot + 1) & mask
     }
@@ -101,7 +108,7 @@ package final class Interner {
     hashes[id] = h
     count += 1
     storageCount += n
-    slots[slot] = UInt32(id + 1)
+    slots[slot] = tag | UInt32(id + 1)
     indexed = count
     if count * 2 > mask + 1 { growSlots() }
     return Int32(truncatingIfNeeded: id)
@@ -180,7 +187,7 @@ package final class Interner {
   private func insert(_ i: Int) {
     var slot = Int(hashes[i]) & mask
     while slots[slot] != 0 { slot = (slot + 1) & mask }
-    slots[slot] = UInt32(i + 1)
+    slots[slot] = hashes[i] & tagMask | UInt32(i + 1)
   }
 
   /// Makes room for `more` strings of `bytes` bytes together, at once (a

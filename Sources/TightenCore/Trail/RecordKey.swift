@@ -1,5 +1,5 @@
 /// The member names of a record that the parser acts on.
-enum RecordKey {
+enum RecordKey: UInt8 {
   case eventSource, eventName, eventTime, timestamp, awsRegion, errorCode, errorMessage, eventType
   case eventCategory, recipientAccountId, sourceIPAddress, readOnly, managementEvent
   case requestParameters, responseElements, additionalEventData, userIdentity, resources

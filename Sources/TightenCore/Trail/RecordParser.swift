@@ -3,6 +3,7 @@
 struct RecordParser {
   var record = RawRecord()
   let arena = ByteArena()
+  let predictor = MemberPredictor()
 
   /// Parses the value at `cursor.pos`; on return `cursor.pos` is past it,
   /// except for `.container`, where it is left inside the object.
@@ -18,8 +19,26 @@ struct RecordParser {
     let objectStart = c.pos
     c.pos += 1
     var firstMember = true
-    while let key = try c.nextMember(&firstMember) {
-      let k = key.hasEscape ? try decodedKey(c, key) : RecordKey(c.base + key.start, key.count)
+    var place = MemberPredictor.start
+    while true {
+      let k: RecordKey
+      let open = firstMember ? c.pos : c.pos &+ 1
+      if firstMember || (c.pos < c.end && c.base[c.pos] == ASCII.comma),
+        let foretold = predictor.match(place, c.base, at: open, end: c.end)
+      {
+        k = foretold.key
+        c.pos = open &+ foretold.count
+        firstMember = false
+        place = foretold.place
+      } else {
+        guard let key = try c.nextMember(&firstMember) else { break }
+        k = key.hasEscape ? try decodedKey(c, key) : RecordKey(c.base + key.start, key.count)
+        let keyPlace = k.place(c.base + key.start, key.count)
+        if !key.hasEscape && key.start == open &+ 1 && c.pos == key.start &+ key.count &+ 2 {
+          predictor.keep(place, c.base, at: open, count: key.count &+ 3, key: k, keyPlace: keyPlace)
+        }
+        place = keyPlace
+      }
       switch k {
       case .eventSource: record.eventSource = try stringValue(&c, "eventSource")
       case .eventName: record.eventName = try stringValue(&c, "eventName")
