@@ -90,8 +90,10 @@ struct RecordParser {
       if record.invalidReason == nil {
         if !record.eventSource.isPresent { invalid("the record has no eventSource", at: objectStart) }
         if !record.eventName.isPresent { invalid("the record has no eventName", at: objectStart) }
-        if !validUTF8(base, record.eventSource) { invalid("eventSource is not valid UTF-8", at: objectStart) }
-        if !validUTF8(base, record.eventName) { invalid("eventName is not valid UTF-8", at: objectStart) }
+        if !Self.validUTF8(base, arena, record.eventSource) {
+          invalid("eventSource is not valid UTF-8", at: objectStart)
+        }
+        if !Self.validUTF8(base, arena, record.eventName) { invalid("eventName is not valid UTF-8", at: objectStart) }
       }
       return .record
     }
@@ -316,8 +318,10 @@ struct RecordParser {
 }
 
 extension RecordParser {
-  /// Whether a field's bytes are UTF-8 (ASCII, the usual case, is checked first).
-  func validUTF8(_ base: UnsafePointer<UInt8>, _ field: Field) -> Bool {
+  /// Whether a field's bytes are UTF-8 (ASCII, the usual case, is checked
+  /// first). Static, as the parser is a large value: a method called from
+  /// `parseItem` that is not inlined got a copy of it on every call.
+  static func validUTF8(_ base: UnsafePointer<UInt8>, _ arena: ByteArena, _ field: Field) -> Bool {
     let bytes: UnsafeBufferPointer<UInt8>
     switch field.location {
     case .absent: return true
@@ -330,7 +334,7 @@ extension RecordParser {
 
   /// Whether no byte has its high bit set: eight bytes at a time, then the rest.
   @inline(__always)
-  private func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let p = bytes.baseAddress else { return true }
     let n = bytes.count
     var high: UInt64 = 0
