@@ -322,31 +322,9 @@ extension RecordParser {
   /// first). Static, as the parser is a large value: a method called from
   /// `parseItem` that is not inlined got a copy of it on every call.
   static func validUTF8(_ base: UnsafePointer<UInt8>, _ arena: ByteArena, _ field: Field) -> Bool {
-    let bytes: UnsafeBufferPointer<UInt8>
-    switch field.location {
-    case .absent: return true
-    case .record: bytes = UnsafeBufferPointer(start: base + field.start, count: field.count)
-    case .arena: bytes = UnsafeBufferPointer(start: arena.base + field.start, count: field.count)
-    }
-    if isASCII(bytes) { return true }
+    let bytes = EventView.bytes(field, base: base, arena: arena)
+    if Platform.isASCII(bytes) { return true }
     return String(validating: bytes, as: UTF8.self) != nil
   }
 
-  /// Whether no byte has its high bit set: eight bytes at a time, then the rest.
-  @inline(__always)
-  private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let p = bytes.baseAddress else { return true }
-    let n = bytes.count
-    var high: UInt64 = 0
-    var i = 0
-    while i &+ 8 <= n {
-      high |= UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-      i &+= 8
-    }
-    while i < n {
-      high |= UInt64(p[i])
-      i &+= 1
-    }
-    return high & 0x8080_8080_8080_8080 == 0
-  }
 }
